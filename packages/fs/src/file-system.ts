@@ -1,0 +1,98 @@
+/**
+ * The file-system seam: exactly the operations lsmkit's writers and readers need, so that the
+ * engine runs on real files in production and on {@link MemoryFileSystem} when a test must cut
+ * the power or fail a call.
+ *
+ * Contract shared by every implementation:
+ * - Paths are absolute or relative strings, resolved the way `node:path` resolves them.
+ * - Every failure is an {@link LsmError}: `LEVEL_IO_ERROR` with the system's code in
+ *   `systemCode` (`ENOENT` for a missing file, `EEXIST`, `EIO`, `ENOSPC`…), `LEVEL_LOCKED` from
+ *   {@link FileSystem.lock}, `LEVEL_CLOSED` for a handle used after `close()`.
+ * - Nothing is durable until it is synced: file contents by {@link FileHandle.sync}, the
+ *   existence of a name (create, rename, unlink, mkdir) by {@link FileSystem.syncDir} on the
+ *   directory that holds it.
+ *
+ * @module
+ */
+
+/**
+ * How {@link FileSystem.open} opens a file.
+ * - `'read'`: an existing file, for reading only.
+ * - `'append'`: read and append; the file is created if missing, and writes go to its end.
+ * - `'create'`: read and append to a new file; fails with `EEXIST` if the name is taken, so
+ *   that no file is ever overwritten by accident.
+ */
+export type OpenMode = 'read' | 'append' | 'create'
+
+/** An open file. Not safe for concurrent appends from several writers. */
+export interface FileHandle {
+  /** The path the file was opened with, used in error messages. */
+  readonly path: string
+
+  /** The file's current size in bytes, including appended bytes that are not yet synced. */
+  size(): number
+
+  /**
+   * Reads up to `length` bytes at `position`. Returns fewer bytes only at the end of the file
+   * (none past it). Positional: does not move the append position.
+   */
+  read(position: number, length: number): Promise<Uint8Array>
+
+  /** The synchronous twin of {@link FileHandle.read}, for reads served by the page cache. */
+  readSync(position: number, length: number): Uint8Array
+
+  /**
+   * Appends `data` at the end of the file, synchronously, handing it to the operating system:
+   * after it returns, the bytes survive a crash of this process but not a power cut.
+   * A partial write is retried until every byte is written or an error is thrown.
+   */
+  append(data: Uint8Array): void
+
+  /** Makes the file's contents and size durable (fdatasync). */
+  sync(): Promise<void>
+
+  /** Cuts (or extends with zeros) the file to `size` bytes. Durable only after {@link FileHandle.sync}. */
+  truncate(size: number): Promise<void>
+
+  /** Releases the handle. Does not sync. Closing twice is harmless. */
+  close(): Promise<void>
+}
+
+/** A held lock; see {@link FileSystem.lock}. */
+export interface FileLock {
+  /** The lock file's path. */
+  readonly path: string
+  /** Releases the lock. Releasing twice is harmless. */
+  release(): Promise<void>
+}
+
+/** The operations lsmkit performs on files and directories. */
+export interface FileSystem {
+  /** Opens `path` as `mode` describes. A missing file in `'read'` mode fails with `ENOENT`. */
+  open(path: string, mode: OpenMode): Promise<FileHandle>
+
+  /** True when `path` names an existing file or directory. */
+  exists(path: string): Promise<boolean>
+
+  /** Atomically replaces `to` with `from`. Durable after {@link FileSystem.syncDir}. */
+  rename(from: string, to: string): Promise<void>
+
+  /** Removes the file `path`. Durable after {@link FileSystem.syncDir}. */
+  unlink(path: string): Promise<void>
+
+  /** The names (not paths) of the entries of directory `dir`, sorted. */
+  list(dir: string): Promise<string[]>
+
+  /** Creates directory `dir` and any missing parents; an existing directory is fine. */
+  mkdir(dir: string): Promise<void>
+
+  /** Makes the entries of directory `dir` durable: files created, renamed or removed in it. */
+  syncDir(dir: string): Promise<void>
+
+  /**
+   * Takes an exclusive lock named by the file `path`, held until released or until the process
+   * ends. Fails with `LEVEL_LOCKED` while another holder, in this process or another, has it.
+   * A lock left behind by a process that died does not block.
+   */
+  lock(path: string): Promise<FileLock>
+}
