@@ -1,0 +1,1 @@
+export { crc32c, maskCrc, unmaskCrc } from './crc.js'
