@@ -1,0 +1,185 @@
+/**
+ * LogBuilder: frames batches into block-aligned log bytes. Pure and synchronous: it does no
+ * I/O, so the same framing serves the writer, tests and tools that build logs in memory.
+ *
+ * @module
+ */
+import { ErrorCode, LsmError } from '@lsmkit/fs'
+import { batchEncodedSize, encodeBatchInto, type LogEntryInput } from './batch.js'
+import { crc32c, maskCrc } from './crc.js'
+import {
+  CHUNK_HEADER_SIZE,
+  ChunkType,
+  DEFAULT_BLOCK_SIZE,
+  LOG_FORMAT_VERSION,
+  LOG_HEADER_SIZE,
+} from './format.js'
+import { checkBlockSize, encodeLogHeader } from './header.js'
+
+/** Options of {@link LogBuilder}. */
+export interface LogBuilderOptions {
+  /** Block size in bytes, 32 to 65,536. Default 128, the design's block. */
+  readonly blockSize?: number
+  /**
+   * The file offset at which the builder's first byte will land. 0 (the default) starts a new
+   * file, so the header is emitted first; a larger value continues an existing log whose
+   * header is already written and must be at least the header's size.
+   */
+  readonly offset?: number
+}
+
+// The CRC of each type byte alone, so a chunk's checksum continues from it over the payload.
+const TYPE_CRC = [0, 1, 2, 3, 4].map((t) => crc32c(Uint8Array.of(t)))
+
+/**
+ * Frames batches into log bytes: a header for a new file, then each batch as one record cut
+ * into chunks that never cross a block boundary.
+ *
+ * @example
+ * ```ts
+ * const builder = new LogBuilder({ blockSize: 128 })
+ * builder.add([{ key: utf8('a'), value: utf8('1') }, { key: utf8('b') }])
+ * const bytes = builder.finish() // a complete log holding one batch
+ * ```
+ */
+export class LogBuilder {
+  /** The block size the bytes are laid out in. */
+  readonly blockSize: number
+  #buffer: Uint8Array
+  #length = 0
+  // File offset of #buffer[0].
+  #base: number
+  #finished = false
+  #scratch = new Uint8Array(256)
+
+  /** @throws {@link LsmError} `LEVEL_INVALID_OPTION` for a bad block size or offset. */
+  constructor(options: LogBuilderOptions = {}) {
+    this.blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE)
+    const offset = options.offset ?? 0
+    if (!Number.isSafeInteger(offset) || offset < 0 || (offset > 0 && offset < LOG_HEADER_SIZE)) {
+      throw new LsmError(ErrorCode.INVALID_OPTION, `log: offset must be 0 or at least ${LOG_HEADER_SIZE}`)
+    }
+    this.#base = offset
+    this.#buffer = new Uint8Array(Math.max(this.blockSize * 2, 256))
+    if (offset === 0) this.#append(encodeLogHeader(this.blockSize, LOG_FORMAT_VERSION))
+  }
+
+  /** The file offset just past the last byte produced. */
+  get offset(): number {
+    return this.#base + this.#length
+  }
+
+  /** Bytes produced and not yet taken. */
+  get estimatedSize(): number {
+    return this.#length
+  }
+
+  /**
+   * Appends one batch as one record. The batch is checked whole before anything is framed, so
+   * a bad entry leaves the builder as it was.
+   *
+   * @throws {@link LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or `LEVEL_INVALID_OPTION`
+   *   for a bad batch (see {@link LogEntryInput}); `LEVEL_CLOSED` after {@link LogBuilder.finish}.
+   */
+  add(entries: readonly LogEntryInput[]): void {
+    this.#checkOpen()
+    const size = batchEncodedSize(entries)
+    if (this.#scratch.length < size) this.#scratch = new Uint8Array(Math.max(size, this.#scratch.length * 2))
+    encodeBatchInto(entries, this.#scratch, 0)
+    this.#frame(this.#scratch.subarray(0, size))
+  }
+
+  /**
+   * Takes the bytes of every block completed so far, leaving the partial last block pending.
+   * The result is empty when no block has completed.
+   */
+  takeFullBlocks(): Uint8Array {
+    const end = this.offset - (this.offset % this.blockSize)
+    return this.#take(Math.max(0, end - this.#base))
+  }
+
+  /** Takes every pending byte, the partial last block included. */
+  takeAll(): Uint8Array {
+    return this.#take(this.#length)
+  }
+
+  /**
+   * Takes every pending byte and ends the builder.
+   *
+   * @throws {@link LsmError} `LEVEL_CLOSED` when already finished.
+   */
+  finish(): Uint8Array {
+    this.#checkOpen()
+    this.#finished = true
+    return this.takeAll()
+  }
+
+  #checkOpen(): void {
+    if (this.#finished) throw new LsmError(ErrorCode.CLOSED, 'log: the builder is finished')
+  }
+
+  // Cuts one record into chunks, LevelDB-style: a block with room for less than a chunk header
+  // is zero-filled, and a block with exactly a header's room gets a chunk with no payload.
+  #frame(payload: Uint8Array): void {
+    let pos = 0
+    let first = true
+    do {
+      let room = this.blockSize - (this.offset % this.blockSize)
+      if (room < CHUNK_HEADER_SIZE) {
+        this.#ensure(room)
+        this.#buffer.fill(0, this.#length, this.#length + room)
+        this.#length += room
+        room = this.blockSize
+      }
+      const fragment = Math.min(payload.length - pos, room - CHUNK_HEADER_SIZE)
+      const last = pos + fragment === payload.length
+      const type = first
+        ? last
+          ? ChunkType.FULL
+          : ChunkType.FIRST
+        : last
+          ? ChunkType.LAST
+          : ChunkType.MIDDLE
+      this.#chunk(type, payload.subarray(pos, pos + fragment))
+      pos += fragment
+      first = false
+    } while (pos < payload.length)
+  }
+
+  #chunk(type: ChunkType, fragment: Uint8Array): void {
+    this.#ensure(CHUNK_HEADER_SIZE + fragment.length)
+    const b = this.#buffer
+    const at = this.#length
+    const crc = maskCrc(crc32c(fragment, TYPE_CRC[type]!))
+    b[at] = crc & 0xff
+    b[at + 1] = (crc >>> 8) & 0xff
+    b[at + 2] = (crc >>> 16) & 0xff
+    b[at + 3] = crc >>> 24
+    b[at + 4] = fragment.length & 0xff
+    b[at + 5] = fragment.length >>> 8
+    b[at + 6] = type
+    b.set(fragment, at + CHUNK_HEADER_SIZE)
+    this.#length += CHUNK_HEADER_SIZE + fragment.length
+  }
+
+  #append(bytes: Uint8Array): void {
+    this.#ensure(bytes.length)
+    this.#buffer.set(bytes, this.#length)
+    this.#length += bytes.length
+  }
+
+  #ensure(extra: number): void {
+    if (this.#length + extra <= this.#buffer.length) return
+    const grown = new Uint8Array(Math.max(this.#length + extra, this.#buffer.length * 2))
+    grown.set(this.#buffer.subarray(0, this.#length))
+    this.#buffer = grown
+  }
+
+  #take(count: number): Uint8Array {
+    const taken = this.#buffer.slice(0, count)
+    this.#buffer.copyWithin(0, count, this.#length)
+    this.#length -= count
+    this.#base += count
+    return taken
+  }
+}

@@ -1,0 +1,44 @@
+import { MemoryFileSystem } from '@lsmkit/fs'
+import { decodeBatch, encodeBatch, type LogEntryInput, readLog } from '@lsmkit/log'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { buildLog, collect, normalizeAll } from './helpers.js'
+
+const entry: fc.Arbitrary<LogEntryInput> = fc.record({
+  key: fc.uint8Array({ maxLength: 24 }),
+  value: fc.option(fc.uint8Array({ minLength: 1, maxLength: 400 }), { nil: undefined }),
+})
+const batch = fc.array(entry, { maxLength: 6 })
+
+describe('round trips', () => {
+  it('decodes every encoded batch to the same entries', () => {
+    fc.assert(
+      fc.property(batch, (entries) => {
+        expect(normalizeAll([decodeBatch(encodeBatch(entries))!])).toEqual(normalizeAll([entries]))
+      }),
+    )
+  })
+
+  it('reads back every batch framed at any block size', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(batch, { maxLength: 30 }),
+        fc.integer({ min: 32, max: 700 }),
+        async (batches, blockSize) => {
+          const fs = new MemoryFileSystem()
+          fs.writeFileSync('/x.wal', buildLog(batches, blockSize).bytes, { durable: true })
+          const { read, error } = await collect(readLog('/x.wal', { fs, mode: 'strict' }))
+          expect(error).toBeUndefined()
+          expect(normalizeAll(read)).toEqual(normalizeAll(batches))
+        },
+      ),
+      { numRuns: 200 },
+    )
+  })
+
+  it('never decodes bytes that are not whole entries', () => {
+    expect(decodeBatch(Uint8Array.of(1, 0))).toBeUndefined()
+    expect(decodeBatch(Uint8Array.of(1, 0, 2, 0, 9, 9))).toBeUndefined()
+    expect(decodeBatch(new Uint8Array(0))).toEqual([])
+  })
+})
