@@ -157,15 +157,18 @@ export class LogWriter {
    * completes are handed to the operating system at once; the rest waits for the next block,
    * {@link LogWriter.flush} or {@link LogWriter.sync}.
    *
+   * With `{ flush: true }` the whole batch, partial block included, is handed over in the same
+   * single write: the same as `add` then {@link LogWriter.flush}, at half the system calls.
+   *
    * @throws {@link LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or
    *   `LEVEL_INVALID_OPTION` for a bad batch, and then nothing is written; `LEVEL_IO_ERROR` when
    *   the write fails (the writer is then failed); `LEVEL_CLOSED` after close.
    */
-  add(entries: readonly LogEntryInput[]): void {
+  add(entries: readonly LogEntryInput[], options?: { readonly flush?: boolean }): void {
     this.#checkUsable()
     this.#builder.add(entries)
-    const blocks = this.#builder.takeFullBlocks()
-    if (blocks.length > 0) this.#write(blocks)
+    const bytes = options?.flush === true ? this.#builder.takeAll() : this.#builder.takeFullBlocks()
+    if (bytes.length > 0) this.#write(bytes)
   }
 
   /**

@@ -64,6 +64,15 @@ describe('LogWriter on real files', () => {
     await writer.close()
   })
 
+  it('hands the whole batch to the operating system in one write when asked to flush', async () => {
+    const path = join(dir, '000001.wal')
+    const writer = await LogWriter.create(path)
+    writer.add([{ key: utf8('k'), value: new Uint8Array(300) }], { flush: true })
+    expect(writer.bufferedBytes).toBe(0)
+    expect(statSync(path).size).toBe(writer.size)
+    await writer.close()
+  })
+
   it('hands each completed block to the operating system at once', async () => {
     const path = join(dir, '000001.wal')
     const writer = await LogWriter.create(path, { blockSize: 128 })
