@@ -35,6 +35,8 @@ export interface FileHandle {
   /**
    * Reads up to `length` bytes at `position`. Returns fewer bytes only at the end of the file
    * (none past it). Positional: does not move the append position.
+   *
+   * @throws `LEVEL_INVALID_OPTION` when `position` or `length` is not a non-negative integer.
    */
   read(position: number, length: number): Promise<Uint8Array>
 
@@ -45,13 +47,19 @@ export interface FileHandle {
    * Appends `data` at the end of the file, synchronously, handing it to the operating system:
    * after it returns, the bytes survive a crash of this process but not a power cut.
    * A partial write is retried until every byte is written or an error is thrown.
+   *
+   * @throws `LEVEL_IO_ERROR` with `EBADF` on a file opened in `'read'` mode.
    */
   append(data: Uint8Array): void
 
   /** Makes the file's contents and size durable (fdatasync). */
   sync(): Promise<void>
 
-  /** Cuts (or extends with zeros) the file to `size` bytes. Durable only after {@link FileHandle.sync}. */
+  /**
+   * Cuts (or extends with zeros) the file to `size` bytes. Durable only after {@link FileHandle.sync}.
+   *
+   * @throws `LEVEL_IO_ERROR` with `EINVAL` on a file opened in `'read'` mode.
+   */
   truncate(size: number): Promise<void>
 
   /** Releases the handle. Does not sync. Closing twice is harmless. */
@@ -68,7 +76,10 @@ export interface FileLock {
 
 /** The operations lsmkit performs on files and directories. */
 export interface FileSystem {
-  /** Opens `path` as `mode` describes. A missing file in `'read'` mode fails with `ENOENT`. */
+  /**
+   * Opens `path` as `mode` describes. A missing file in `'read'` mode, or a missing directory in
+   * any mode, fails with `ENOENT`; a directory fails with `EISDIR` (`EEXIST` in `'create'` mode).
+   */
   open(path: string, mode: OpenMode): Promise<FileHandle>
 
   /** True when `path` names an existing file or directory. */

@@ -58,7 +58,9 @@ for (const info of dropped) {
 }
 
 const again = await LogWriter.openForAppend(path)
-console.log(`reopened for append: cut ${again.droppedTailBytes} torn bytes, appending after batch ${survived}`)
+console.log(
+  `reopened for append: cut ${again.droppedTailBytes} torn bytes, appending after batch ${survived}`,
+)
 again.add(batch(survived))
 await again.sync()
 await again.close()

@@ -6,7 +6,10 @@ import { collect, normalizeAll, utf8 } from './helpers.js'
 
 // The worked example of docs/formats/log.md.
 const golden = new Uint8Array(readFileSync(new URL('./testdata/example.wal', import.meta.url)))
-const batches = [[{ key: utf8('a'), value: utf8('1') }, { key: utf8('b') }], [{ key: utf8('key'), value: utf8('value') }]]
+const batches = [
+  [{ key: utf8('a'), value: utf8('1') }, { key: utf8('b') }],
+  [{ key: utf8('key'), value: utf8('value') }],
+]
 
 describe('the documented example log', () => {
   it('is exactly what the builder produces', () => {

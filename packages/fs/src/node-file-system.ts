@@ -1,0 +1,183 @@
+/**
+ * The production {@link FileSystem}: real files through `node:fs`.
+ *
+ * @module
+ */
+
+import { constants } from 'node:fs'
+import { mkdir, type FileHandle as NodeHandle, open, readdir, rename, stat, unlink } from 'node:fs/promises'
+import type { FileHandle, FileLock, FileSystem, OpenMode } from './file-system.js'
+import { checkOpenMode, fromNodeError, type IoErrorSite, ioError } from './internal/fs-errors.js'
+import { NodeFileHandle } from './internal/node-file-handle.js'
+import { acquireLock } from './internal/node-lock.js'
+
+/** The `open(2)` flags behind each {@link OpenMode}. */
+const FLAGS: Readonly<Record<OpenMode, string>> = {
+  read: 'r',
+  append: 'a+',
+  create: 'ax+',
+}
+
+/**
+ * {@link FileSystem} on the real file system, through `node:fs`.
+ *
+ * - Handles append, `readSync` and `size` with synchronous calls on the descriptor
+ *   (`writeSync`, `readSync`, `fstatSync`), so a writer can frame records without awaiting each
+ *   one; `read`, `sync` (fdatasync), `truncate` and `close` are asynchronous.
+ * - Opening a directory fails with `EISDIR` in every mode.
+ * - {@link NodeFileSystem.syncDir} opens the directory read-only and fsyncs it, as POSIX needs
+ *   for a new, renamed or removed name to survive a power cut.
+ * - Paths are passed to Node as given, so relative paths resolve against `process.cwd()`.
+ *
+ * Every failure is an `LsmError`: Node's errors become `LEVEL_IO_ERROR` with Node's `code` as
+ * `systemCode` and the original error as `cause`.
+ *
+ * Concurrency: calls may overlap, except that appends to one file must come from one writer.
+ *
+ * @example
+ * ```ts
+ * const fs = new NodeFileSystem()
+ * await fs.mkdir('/var/db')
+ * const lock = await fs.lock('/var/db/LOCK')
+ * const log = await fs.open('/var/db/000001.log', 'create')
+ * log.append(new TextEncoder().encode('hello'))
+ * await log.sync()
+ * await fs.syncDir('/var/db')
+ * await log.close()
+ * await lock.release()
+ * ```
+ */
+export class NodeFileSystem implements FileSystem {
+  /**
+   * Opens `path`: `'read'` with flags `r`, `'append'` with `a+` (created if missing, every write
+   * at the end), `'create'` with `ax+` (fails if the name is taken).
+   *
+   * @throws `LEVEL_IO_ERROR` with `ENOENT` (missing file in `'read'` mode, or missing directory),
+   *   `EEXIST` (`'create'` of a taken name), `EISDIR` (a directory), or whatever else the system
+   *   reports.
+   */
+  async open(path: string, mode: OpenMode): Promise<FileHandle> {
+    checkOpenMode(path, mode)
+    const site = { op: 'open', path }
+    const handle = await attempt(site, () => open(path, FLAGS[mode]))
+    if (mode === 'read') await refuseDirectory(site, handle)
+    return new NodeFileHandle(path, handle)
+  }
+
+  /**
+   * True when `path` names an existing file or directory (following symbolic links).
+   *
+   * @throws `LEVEL_IO_ERROR` when the answer is unknown, e.g. `EACCES` on a parent directory.
+   */
+  async exists(path: string): Promise<boolean> {
+    try {
+      await stat(path)
+      return true
+    } catch (err) {
+      const code = (err as { code?: unknown }).code
+      if (code === 'ENOENT' || code === 'ENOTDIR') return false
+      throw fromNodeError({ op: 'exists', path }, err)
+    }
+  }
+
+  /**
+   * Atomically renames `from` to `to`, replacing a file at `to`. Durable after `syncDir` of both
+   * parent directories.
+   *
+   * @throws `LEVEL_IO_ERROR` with `ENOENT` when `from` or the directory of `to` is missing.
+   */
+  async rename(from: string, to: string): Promise<void> {
+    await attempt({ op: 'rename', path: from, to }, () => rename(from, to))
+  }
+
+  /** Removes the file `path`. @throws `LEVEL_IO_ERROR` with `ENOENT` when it is missing. */
+  async unlink(path: string): Promise<void> {
+    await attempt({ op: 'unlink', path }, () => unlink(path))
+  }
+
+  /**
+   * The names in directory `dir`, sorted by UTF-16 code unit.
+   *
+   * @throws `LEVEL_IO_ERROR` with `ENOENT` when `dir` is missing, `ENOTDIR` when it is a file.
+   */
+  async list(dir: string): Promise<string[]> {
+    const names = await attempt({ op: 'list', path: dir }, () => readdir(dir))
+    return names.sort()
+  }
+
+  /** Creates `dir` and its missing parents. @throws `LEVEL_IO_ERROR` with `EEXIST` when `dir` is a file. */
+  async mkdir(dir: string): Promise<void> {
+    await attempt({ op: 'mkdir', path: dir }, () => mkdir(dir, { recursive: true }))
+  }
+
+  /**
+   * Fsyncs directory `dir`, making the names created, renamed or removed in it durable.
+   *
+   * @throws `LEVEL_IO_ERROR` with `ENOENT` when `dir` is missing.
+   */
+  async syncDir(dir: string): Promise<void> {
+    const site = { op: 'syncDir', path: dir }
+    const handle = await attempt(site, () => open(dir, constants.O_RDONLY))
+    try {
+      await attempt(site, () => handle.sync())
+    } catch (err) {
+      await handle.close().catch(() => undefined)
+      throw err
+    }
+    await attempt(site, () => handle.close())
+  }
+
+  /**
+   * Takes the exclusive lock named by the file `path`, between processes and within this one.
+   *
+   * The lock file is published atomically (written under a temporary name, then hard-linked to
+   * `path`) and holds the holder's pid. A lock file whose pid is not a running process, or whose
+   * content is not a pid (a crash or power cut mid-write), is stale: it is renamed aside,
+   * checked to be unchanged, removed, and the lock is taken. `release()` removes the lock file
+   * if it is still this holder's.
+   *
+   * Limits, inherent in pid lock files:
+   * - A reused pid looks alive. After a reboot, or when the old holder was pid 1 of a container
+   *   that restarted, a stale lock file can name a live, unrelated process (even this one) and
+   *   block until it is removed by hand.
+   * - Liveness is judged in this machine's and this pid namespace's view, so holders on other
+   *   hosts (network file systems) or in other containers sharing the directory look dead.
+   * - The file system must support hard links.
+   * - Two processes clearing the same stale lock while a third takes it can, in a very narrow
+   *   race, leave two holders; each clearing step is atomic, the sequence is not.
+   * - A crash between steps can leave a `*.tmp` or `*.stale` file beside the lock file.
+   *
+   * @throws `LEVEL_LOCKED` while a live process, this one included, holds the lock;
+   *   `LEVEL_IO_ERROR` with `ENOENT` when the directory of `path` is missing.
+   */
+  async lock(path: string): Promise<FileLock> {
+    return acquireLock(path)
+  }
+}
+
+/**
+ * POSIX lets a directory be opened read-only; refuse it, as the other modes do, so that the
+ * mistake surfaces at open rather than at the first read.
+ */
+async function refuseDirectory(site: IoErrorSite, handle: NodeHandle): Promise<void> {
+  let isDirectory: boolean
+  try {
+    isDirectory = (await handle.stat()).isDirectory()
+  } catch (err) {
+    await handle.close().catch(() => undefined)
+    throw fromNodeError(site, err)
+  }
+  if (isDirectory) {
+    await handle.close().catch(() => undefined)
+    throw ioError(site, 'EISDIR')
+  }
+}
+
+/** Runs one Node call, turning what it throws into an `LsmError`. */
+async function attempt<T>(site: IoErrorSite, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call()
+  } catch (err) {
+    throw fromNodeError(site, err)
+  }
+}

@@ -1,0 +1,45 @@
+import { type ErrorCode, type FileHandle, LsmError, MemoryFileSystem } from '@lsmkit/fs'
+import { expect } from 'vitest'
+
+/** The error `action` throws or rejects with; fails the test if it succeeds. */
+export async function caught(action: () => unknown): Promise<LsmError> {
+  try {
+    await action()
+  } catch (err) {
+    expect(err).toBeInstanceOf(LsmError)
+    return err as LsmError
+  }
+  throw new Error('expected the call to fail')
+}
+
+/** Asserts that `action` fails with `LEVEL_IO_ERROR` and `systemCode`. */
+export async function expectIoError(action: () => unknown, systemCode: string): Promise<LsmError> {
+  const err = await caught(action)
+  expect({ code: err.code, systemCode: err.systemCode }).toEqual({ code: 'LEVEL_IO_ERROR', systemCode })
+  return err
+}
+
+/** Asserts that `action` fails with the given code. */
+export async function expectCode(action: () => unknown, code: ErrorCode): Promise<LsmError> {
+  const err = await caught(action)
+  expect(err.code).toBe(code)
+  return err
+}
+
+export function bytes(text: string): Uint8Array {
+  return new TextEncoder().encode(text)
+}
+
+export function text(data: Uint8Array | undefined): string | undefined {
+  return data === undefined ? undefined : new TextDecoder().decode(data)
+}
+
+/** A file system with `/db` durable, and `/db/a` created there with `content` appended. */
+export async function withFile(content: string): Promise<{ fs: MemoryFileSystem; file: FileHandle }> {
+  const fs = new MemoryFileSystem()
+  await fs.mkdir('/db')
+  await fs.syncDir('/')
+  const file = await fs.open('/db/a', 'create')
+  file.append(bytes(content))
+  return { fs, file }
+}
