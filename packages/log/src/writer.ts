@@ -7,7 +7,7 @@
  */
 import { dirname } from 'node:path'
 import { ErrorCode, type FileHandle, type FileSystem, isLsmError, LsmError, NodeFileSystem } from '@lsmkit/fs'
-import type { LogEntryInput } from './batch.js'
+import { batchEncodedSize, type LogEntryInput } from './batch.js'
 import { LogBuilder } from './builder.js'
 import { DEFAULT_BLOCK_SIZE } from './format.js'
 import { checkBlockSize } from './header.js'
@@ -165,8 +165,23 @@ export class LogWriter {
    *   the write fails (the writer is then failed); `LEVEL_CLOSED` after close.
    */
   add(entries: readonly LogEntryInput[], options?: { readonly flush?: boolean }): void {
+    this.addAll([entries], options)
+  }
+
+  /**
+   * Appends several batches, each atomic on its own, handing their bytes to the operating
+   * system in one write: what a group commit needs. Every batch is checked before any is
+   * framed, so a bad one leaves the log as it was.
+   *
+   * @throws {@link LsmError} as {@link LogWriter.add} does.
+   */
+  addAll(batches: readonly (readonly LogEntryInput[])[], options?: { readonly flush?: boolean }): void {
     this.#checkUsable()
-    this.#builder.add(entries)
+    if (!Array.isArray(batches)) {
+      throw new LsmError(ErrorCode.INVALID_OPTION, 'log: addAll() takes an array of batches')
+    }
+    for (const entries of batches) batchEncodedSize(entries)
+    for (const entries of batches) this.#builder.add(entries)
     const bytes = options?.flush === true ? this.#builder.takeAll() : this.#builder.takeFullBlocks()
     if (bytes.length > 0) this.#write(bytes)
   }

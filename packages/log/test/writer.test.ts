@@ -73,6 +73,28 @@ describe('LogWriter on real files', () => {
     await writer.close()
   })
 
+  it('writes a group of batches in one call, each readable as its own batch', async () => {
+    const path = join(dir, '000001.wal')
+    const writer = await LogWriter.create(path)
+    const batches = randomBatches(4, 50)
+    writer.addAll(batches, { flush: true })
+    expect(statSync(path).size).toBe(writer.size)
+    await writer.close()
+    expect(await readBack(path)).toEqual(normalizeAll(batches))
+  })
+
+  it('writes no batch of a group that holds a bad one', async () => {
+    const path = join(dir, '000001.wal')
+    const writer = await LogWriter.create(path)
+    const before = writer.size
+    expect(() => writer.addAll([small('a'), [{ key: 'x' as unknown as Uint8Array }]], { flush: true })).toThrow(
+      expect.objectContaining({ code: 'LEVEL_INVALID_KEY' }),
+    )
+    expect(writer.size).toBe(before)
+    await writer.close()
+    expect(await readBack(path)).toEqual([])
+  })
+
   it('hands each completed block to the operating system at once', async () => {
     const path = join(dir, '000001.wal')
     const writer = await LogWriter.create(path, { blockSize: 128 })
