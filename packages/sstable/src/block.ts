@@ -1,0 +1,244 @@
+/**
+ * Parsing a block's contents and walking its entries in both directions.
+ *
+ * A parsed {@link Block} has had its restart array checked, nothing more: entries are decoded
+ * lazily, one restart run (at most `restartInterval` entries) at a time, so a point lookup
+ * decodes a handful of entries, and stepping backwards costs no more than stepping forwards.
+ *
+ * @module
+ */
+import { compareRanges } from './compare.js'
+import { EntryKind, RESTART_SIZE } from './format.js'
+import { ByteReader, readU32 } from './internal/bytes.js'
+import { corruption, type Location } from './internal/corruption.js'
+import { copyOut } from './internal/slab.js'
+
+/** A block's contents with a checked restart array. Immutable, so the cache may share it. */
+export class Block {
+  /** Number of restart points (at least one). */
+  readonly restartCount: number
+  /** Where the restart array begins: entries occupy `data[0 .. entriesEnd)`. */
+  readonly entriesEnd: number
+  // Scratch for restart-key comparisons. Safe to share: each use is synchronous and complete.
+  readonly #reader: ByteReader
+
+  /**
+   * @throws {@link LsmError} `LEVEL_CORRUPTION` when the restart array is out of bounds, not
+   *   increasing, or does not start at 0.
+   */
+  constructor(
+    readonly data: Uint8Array,
+    readonly at: Location,
+  ) {
+    if (data.length < RESTART_SIZE) throw corruption(at, 'block too short for its restart count')
+    const count = readU32(data, data.length - RESTART_SIZE)
+    if (count < 1 || (count + 1) * RESTART_SIZE >= data.length) {
+      throw corruption(at, `bad restart count ${count}`)
+    }
+    this.restartCount = count
+    this.entriesEnd = data.length - (count + 1) * RESTART_SIZE
+    let previous = -1
+    for (let i = 0; i < count; i++) {
+      const restart = this.restart(i)
+      if (restart <= previous || restart >= this.entriesEnd || (i === 0 && restart !== 0)) {
+        throw corruption(at, `bad restart point ${restart}`)
+      }
+      previous = restart
+    }
+    this.#reader = new ByteReader(data, at, 0, this.entriesEnd)
+  }
+
+  /** Offset of restart point `i`. */
+  restart(i: number): number {
+    return readU32(this.data, this.entriesEnd + i * RESTART_SIZE)
+  }
+
+  /** {@link compareKeys} of the whole key stored at restart point `i` and `target`. */
+  compareRestartKey(i: number, target: Uint8Array): number {
+    const r = this.#reader
+    r.pos = this.restart(i)
+    r.end = this.entriesEnd
+    if (r.varint32() !== 0) throw corruption(this.at, 'restart entry shares a prefix')
+    const unshared = r.varint32()
+    r.varint32()
+    r.u8()
+    const start = r.skip(unshared)
+    return compareRanges(this.data, start, unshared, target, 0, target.length)
+  }
+}
+
+/**
+ * A position in a {@link Block}. Moving off either end makes the cursor invalid; `next` and
+ * `prev` on an invalid cursor leave it invalid.
+ */
+export class BlockCursor {
+  #block: Block
+  #reader: ByteReader
+  #run = -1
+  // The decoded run: whole keys back to back in #arena, and where each entry's parts lie.
+  #arena = new Uint8Array(256)
+  readonly #keyAt: number[] = []
+  readonly #keyLength: number[] = []
+  // Offset of each value in the block, or -1 for a tombstone.
+  readonly #valueAt: number[] = []
+  readonly #valueLength: number[] = []
+  #count = 0
+  #i = 0
+  #valid = false
+
+  constructor(block: Block) {
+    this.#block = block
+    this.#reader = new ByteReader(block.data, block.at)
+  }
+
+  /** Moves the cursor to another block, unpositioned, keeping its buffers for reuse. */
+  reset(block: Block): void {
+    this.#block = block
+    this.#reader = new ByteReader(block.data, block.at)
+    this.#run = -1
+    this.#valid = false
+  }
+
+  get valid(): boolean {
+    return this.#valid
+  }
+
+  /** REQUIRES: valid. A fresh copy of the key. */
+  get key(): Uint8Array {
+    const at = this.#keyAt[this.#i]!
+    return copyOut(this.#arena, at, this.#keyLength[this.#i]!)
+  }
+
+  /** REQUIRES: valid. A fresh copy of the value, or `undefined` for a tombstone. */
+  get value(): Uint8Array | undefined {
+    const at = this.#valueAt[this.#i]!
+    return at < 0 ? undefined : copyOut(this.#block.data, at, this.#valueLength[this.#i]!)
+  }
+
+  /** REQUIRES: valid. {@link compareKeys} of the current key and `target`, without a copy. */
+  compareKey(target: Uint8Array): number {
+    return compareRanges(
+      this.#arena,
+      this.#keyAt[this.#i]!,
+      this.#keyLength[this.#i]!,
+      target,
+      0,
+      target.length,
+    )
+  }
+
+  seekToFirst(): void {
+    this.#decodeRun(0)
+    this.#i = 0
+    this.#valid = true
+  }
+
+  seekToLast(): void {
+    this.#decodeRun(this.#block.restartCount - 1)
+    this.#i = this.#count - 1
+    this.#valid = true
+  }
+
+  /** Moves to the first entry whose key is at least `target`, or becomes invalid. */
+  seek(target: Uint8Array): void {
+    const block = this.#block
+    // The last restart whose key is below the target: the entry sought is in its run, or is
+    // the first of the next run.
+    let lo = 0
+    let hi = block.restartCount - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (block.compareRestartKey(mid, target) < 0) lo = mid
+      else hi = mid - 1
+    }
+    this.#decodeRun(lo)
+    this.#valid = true
+    for (this.#i = 0; this.#i < this.#count; this.#i++) {
+      if (this.compareKey(target) >= 0) return
+    }
+    this.#i = this.#count - 1
+    this.next()
+  }
+
+  next(): void {
+    if (!this.#valid) return
+    if (++this.#i < this.#count) return
+    if (this.#run + 1 < this.#block.restartCount) {
+      this.#decodeRun(this.#run + 1)
+      this.#i = 0
+      this.#valid = true
+    } else {
+      this.#valid = false
+    }
+  }
+
+  prev(): void {
+    if (!this.#valid) return
+    if (--this.#i >= 0) return
+    if (this.#run > 0) {
+      this.#decodeRun(this.#run - 1)
+      this.#i = this.#count - 1
+      this.#valid = true
+    } else {
+      this.#valid = false
+    }
+  }
+
+  #decodeRun(run: number): void {
+    if (run === this.#run) return
+    const block = this.#block
+    const data = block.data
+    const r = this.#reader
+    r.pos = block.restart(run)
+    r.end = run + 1 < block.restartCount ? block.restart(run + 1) : block.entriesEnd
+    // Mark the run undecoded until it is whole, so a corrupt run is never half-used.
+    this.#run = -1
+    this.#valid = false
+    let n = 0
+    let used = 0
+    let previousAt = 0
+    let previousLength = 0
+    while (r.pos < r.end) {
+      const shared = r.varint32()
+      const unshared = r.varint32()
+      const length = r.varint32()
+      const kind = r.u8()
+      if (shared > previousLength) throw corruption(block.at, 'entry shares more than its predecessor')
+      if (kind !== EntryKind.PUT && kind !== EntryKind.TOMBSTONE) {
+        throw corruption(block.at, `unknown entry kind ${kind}`)
+      }
+      if (kind === EntryKind.TOMBSTONE && length !== 0) throw corruption(block.at, 'tombstone with a value')
+      const deltaAt = r.skip(unshared)
+      const valueAt = r.skip(length)
+      const keyLength = shared + unshared
+      if (used + keyLength > this.#arena.length) this.#grow(used + keyLength)
+      const arena = this.#arena
+      // Byte loops: keys are short, and a view per copy would cost more than the copy.
+      for (let j = 0; j < shared; j++) arena[used + j] = arena[previousAt + j]!
+      for (let j = 0; j < unshared; j++) arena[used + shared + j] = data[deltaAt + j]!
+      // The keys share `shared` bytes, so their order is their suffixes' order.
+      if (
+        n > 0 &&
+        compareRanges(arena, previousAt + shared, previousLength - shared, data, deltaAt, unshared) >= 0
+      ) {
+        throw corruption(block.at, 'keys out of order')
+      }
+      this.#keyAt[n] = used
+      this.#keyLength[n] = keyLength
+      this.#valueAt[n] = kind === EntryKind.TOMBSTONE ? -1 : valueAt
+      this.#valueLength[n] = length
+      previousAt = used
+      previousLength = keyLength
+      used += keyLength
+      n++
+    }
+    this.#count = n
+    this.#run = run
+  }
+
+  #grow(needed: number): void {
+    const arena = new Uint8Array(Math.max(needed, this.#arena.length * 2))
+    arena.set(this.#arena)
+    this.#arena = arena
+  }
+}

@@ -1,0 +1,28 @@
+/**
+ * Sorted string tables for lsmkit, in the manner of LevelDB's: a pure {@link TableBuilder}, a
+ * durable {@link writeTable}, a {@link TableReader} with a bloom filter, point lookups and
+ * bidirectional cursors, and a {@link BlockCache} shared by readers. The format is documented in
+ * docs/formats/sstable.md.
+ *
+ * @module
+ */
+
+/** The block cache shared by readers. */
+export type { BlockCacheOptions, BlockCacheStats } from './block-cache.js'
+export { BlockCache, DEFAULT_BLOCK_CACHE_CAPACITY } from './block-cache.js'
+/** Building a table in memory. */
+export type { TableBuilderOptions, TableMeta } from './builder.js'
+export { TableBuilder } from './builder.js'
+/** Bytewise key order, the order of every table. */
+export { compareKeys } from './compare.js'
+/** Cursors over a table, and the entries they yield. */
+export type { TableEntry, TableRangeOptions } from './cursor.js'
+export { TableCursor } from './cursor.js'
+/** Limits and the format version written; the rest of the format stays internal. */
+export { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, TABLE_FORMAT_VERSION } from './format.js'
+/** Reading a table. */
+export type { TableReaderOptions } from './reader.js'
+export { TableReader } from './reader.js'
+/** Writing a finished table durably. */
+export type { WriteTableOptions } from './writer.js'
+export { writeTable } from './writer.js'

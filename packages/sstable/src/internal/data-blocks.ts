@@ -1,0 +1,69 @@
+/**
+ * Loading a table's data blocks on demand.
+ *
+ * @module
+ */
+import { ErrorCode, type FileHandle, LsmError } from '@lsmkit/fs'
+import { Block } from '../block.js'
+import type { BlockCache } from '../block-cache.js'
+import { compareKeys } from '../compare.js'
+import type { TableBlocks } from '../cursor.js'
+import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
+import type { TableIndex } from '../index-block.js'
+import { corruption } from './corruption.js'
+import { checkBlock } from './trailer.js'
+
+/**
+ * The data blocks of one open table, as lookups and cursors see them: found through the
+ * index, read with `readSync`, checked, and cached when the reader has a cache.
+ */
+export class DataBlocks implements TableBlocks {
+  readonly count: number
+  closed = false
+  readonly #cacheId: number
+
+  constructor(
+    readonly path: string,
+    readonly handle: FileHandle,
+    readonly index: TableIndex,
+    readonly cache: BlockCache | undefined,
+  ) {
+    this.count = index.offsets.length
+    this.#cacheId = cache?.newId() ?? 0
+  }
+
+  checkOpen(): void {
+    if (this.closed)
+      throw new LsmError(ErrorCode.CLOSED, `sstable: ${this.path} is closed`, { file: this.path })
+  }
+
+  find(key: Uint8Array): number {
+    const separators = this.index.separators
+    let lo = 0
+    let hi = separators.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (compareKeys(separators[mid]!, key) < 0) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  release(): void {
+    this.cache?.release(this.#cacheId)
+  }
+
+  load(i: number): Block {
+    this.checkOpen()
+    const offset = this.index.offsets[i]!
+    const cached = this.cache?.lookup(this.#cacheId, offset)
+    if (cached !== undefined) return cached
+    const at = { file: this.path, offset, what: 'data block' }
+    const length = this.index.sizes[i]! + BLOCK_TRAILER_SIZE
+    const raw = this.handle.readSync(offset, length)
+    if (raw.length !== length) throw corruption(at, 'file is truncated')
+    const block = new Block(checkBlock(raw, BlockType.DATA, at), at)
+    this.cache?.insert(this.#cacheId, offset, block)
+    return block
+  }
+}

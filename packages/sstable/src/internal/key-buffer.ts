@@ -1,0 +1,43 @@
+/**
+ * KeyBuffer: one key held in a reused buffer, so that remembering "the previous key" costs a
+ * byte copy per entry rather than an allocation.
+ *
+ * @module
+ */
+import { compareRanges } from '../compare.js'
+
+export class KeyBuffer {
+  #buffer = new Uint8Array(64)
+  #length = 0
+
+  get length(): number {
+    return this.#length
+  }
+
+  /** The held key's bytes; valid until the next {@link KeyBuffer.set}. */
+  get buffer(): Uint8Array {
+    return this.#buffer
+  }
+
+  set(key: Uint8Array): void {
+    if (key.length > this.#buffer.length)
+      this.#buffer = new Uint8Array(Math.max(key.length, this.#buffer.length * 2))
+    const buffer = this.#buffer
+    for (let i = 0; i < key.length; i++) buffer[i] = key[i]!
+    this.#length = key.length
+  }
+
+  clear(): void {
+    this.#length = 0
+  }
+
+  /** {@link compareKeys} of the held key and `key`. */
+  compare(key: Uint8Array): number {
+    return compareRanges(this.#buffer, 0, this.#length, key, 0, key.length)
+  }
+
+  /** A copy of the held key. */
+  copy(): Uint8Array {
+    return this.#buffer.slice(0, this.#length)
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * What opening a table reads: the footer, then the filter, properties and index blocks, each
+ * checked before anything is built on it.
+ *
+ * @module
+ */
+import type { FileHandle } from '@lsmkit/fs'
+import { Block } from '../block.js'
+import { BloomFilter } from '../bloom.js'
+import { compareKeys } from '../compare.js'
+import { type BlockHandle, decodeFooter } from '../footer.js'
+import { BLOCK_TRAILER_SIZE, BlockType, FOOTER_SIZE } from '../format.js'
+import { decodeIndex, type TableIndex } from '../index-block.js'
+import { decodeProperties, type TableProperties } from '../properties.js'
+import { corruption, type Location } from './corruption.js'
+import { checkBlock } from './trailer.js'
+
+/** Everything of a table but its data blocks. */
+export interface TableParts {
+  readonly fileSize: number
+  readonly props: TableProperties
+  readonly filter: BloomFilter
+  readonly index: TableIndex
+}
+
+/**
+ * Reads and checks the footer, filter, properties and index of the table open as `handle`.
+ *
+ * @throws {@link LsmError} `LEVEL_CORRUPTION` naming `path` and the offset of the part at
+ *   fault; `LEVEL_NOT_SUPPORTED` for an unknown format version.
+ */
+export async function openTableParts(path: string, handle: FileHandle): Promise<TableParts> {
+  const fileSize = handle.size()
+  const footerOffset = fileSize - FOOTER_SIZE
+  const footerAt = { file: path, offset: Math.max(0, footerOffset), what: 'footer' }
+  if (footerOffset < 0) throw corruption(footerAt, 'file too short for a footer')
+  const footer = decodeFooter(await readExact(handle, footerOffset, FOOTER_SIZE, footerAt), footerAt)
+  // In version 1 the meta blocks sit back to back between the data blocks and the footer.
+  const end = (h: BlockHandle): number => h.offset + h.size + BLOCK_TRAILER_SIZE
+  if (
+    end(footer.filter) !== footer.properties.offset ||
+    end(footer.properties) !== footer.index.offset ||
+    end(footer.index) !== footerOffset
+  ) {
+    throw corruption(footerAt, 'block handles do not tile the file')
+  }
+  const read = async (h: BlockHandle, type: BlockType, at: Location): Promise<Uint8Array> =>
+    checkBlock(await readExact(handle, h.offset, h.size + BLOCK_TRAILER_SIZE, at), type, at)
+
+  const filterAt = { file: path, offset: footer.filter.offset, what: 'filter block' }
+  const filter = new BloomFilter(await read(footer.filter, BlockType.FILTER, filterAt), filterAt)
+
+  const propsAt = { file: path, offset: footer.properties.offset, what: 'properties block' }
+  const props = decodeProperties(
+    new Block(await read(footer.properties, BlockType.PROPERTIES, propsAt), propsAt),
+  )
+  if (props.formatVersion !== footer.version)
+    throw corruption(propsAt, 'format version disagrees with the footer')
+
+  const indexAt = { file: path, offset: footer.index.offset, what: 'index block' }
+  const index = decodeIndex(
+    new Block(await read(footer.index, BlockType.INDEX, indexAt), indexAt),
+    footer.filter.offset,
+  )
+  // The last separator is the table's last key, and no separator sorts before the first key.
+  if (
+    compareKeys(index.separators[index.separators.length - 1]!, props.largestKey) !== 0 ||
+    compareKeys(index.separators[0]!, props.smallestKey) < 0
+  ) {
+    throw corruption(indexAt, 'index disagrees with the key range of the properties')
+  }
+  return { fileSize, props, filter, index }
+}
+
+async function readExact(
+  handle: FileHandle,
+  offset: number,
+  length: number,
+  at: Location,
+): Promise<Uint8Array> {
+  const bytes = await handle.read(offset, length)
+  if (bytes.length !== length) throw corruption(at, 'file is truncated')
+  return bytes
+}

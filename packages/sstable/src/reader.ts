@@ -1,0 +1,180 @@
+/**
+ * TableReader: point lookups and cursors over one table file.
+ *
+ * Opening reads and checks everything but the data blocks: footer, filter, properties and
+ * index, which stay in memory for the reader's life. Data blocks are read on demand with the
+ * seam's synchronous `readSync`. That is a deliberate trade: a table's hot blocks sit in the
+ * operating system's page cache (or in a {@link BlockCache}), where a synchronous read costs a
+ * memory copy, while an async read would cost a thread-pool round trip per lookup, many times
+ * that. The price is that a read that does go to the disk blocks the event loop for that read.
+ *
+ * @module
+ */
+import { ErrorCode, type FileHandle, type FileSystem, LsmError, NodeFileSystem } from '@lsmkit/fs'
+import { BlockCursor } from './block.js'
+import type { BlockCache } from './block-cache.js'
+import type { BloomFilter } from './bloom.js'
+import { compareKeys } from './compare.js'
+import { TableCursor, type TableEntry, type TableRangeOptions } from './cursor.js'
+import { DataBlocks } from './internal/data-blocks.js'
+import { openTableParts, type TableParts } from './internal/open-table.js'
+import type { TableProperties } from './properties.js'
+
+/** Options of {@link TableReader.open}. */
+export interface TableReaderOptions {
+  /** The file system to read through. Default: a new `NodeFileSystem`. */
+  readonly fs?: FileSystem | undefined
+  /**
+   * The cache of data blocks, shared with other readers. Default: none, so every block a
+   * lookup or a cursor enters is read, checked and parsed again (a cursor keeps its current
+   * block, so a scan reads each block once).
+   */
+  readonly cache?: BlockCache | undefined
+}
+
+/**
+ * An open table. Lookups and cursors are synchronous; only {@link TableReader.open} and
+ * {@link TableReader.close} are async. Any number of lookups and cursors may be used at once.
+ *
+ * Damage is never returned as data: a block whose checksum, trailer or structure is wrong
+ * throws `LEVEL_CORRUPTION` (message starting "sstable: ", with `file` and the block's `offset`
+ * set), at open for the footer, filter, properties and index, at the read that meets it for a
+ * data block.
+ *
+ * @example
+ * ```ts
+ * const cache = new BlockCache()
+ * const reader = await TableReader.open('/db/000007.sst', { fs, cache })
+ * const hit = reader.get(utf8('apple')) // { key, value } — value undefined for a tombstone
+ * for (const { key, value } of reader.entries({ gte: utf8('a'), lt: utf8('b') })) use(key, value)
+ * await reader.close()
+ * ```
+ */
+export class TableReader {
+  /** The path the table was opened with. */
+  readonly path: string
+  /** The table's size in bytes. */
+  readonly fileSize: number
+  readonly #props: TableProperties
+  readonly #handle: FileHandle
+  readonly #filter: BloomFilter
+  readonly #blocks: DataBlocks
+  #lookup: BlockCursor | undefined
+
+  private constructor(path: string, handle: FileHandle, parts: TableParts, cache: BlockCache | undefined) {
+    this.path = path
+    this.fileSize = parts.fileSize
+    this.#handle = handle
+    this.#props = parts.props
+    this.#filter = parts.filter
+    this.#blocks = new DataBlocks(path, handle, parts.index, cache)
+  }
+
+  /**
+   * Opens the table at `path` and checks its footer, filter, properties and index.
+   *
+   * @throws {@link LsmError} `LEVEL_CORRUPTION` when any of them is damaged or the file is
+   *   truncated; `LEVEL_NOT_SUPPORTED` for an intact table of an unknown format version;
+   *   `LEVEL_IO_ERROR` from the file system (`systemCode` `ENOENT` for a missing file).
+   */
+  static async open(path: string, options: TableReaderOptions = {}): Promise<TableReader> {
+    const fs = options.fs ?? new NodeFileSystem()
+    const handle = await fs.open(path, 'read')
+    try {
+      return new TableReader(path, handle, await openTableParts(path, handle), options.cache)
+    } catch (err) {
+      await handle.close()
+      throw err
+    }
+  }
+
+  /** The table's first key. Do not modify it. */
+  get smallestKey(): Uint8Array {
+    return this.#props.smallestKey
+  }
+
+  /** The table's last key. Do not modify it. */
+  get largestKey(): Uint8Array {
+    return this.#props.largestKey
+  }
+
+  /** Number of entries, tombstones included. */
+  get entryCount(): number {
+    return this.#props.entryCount
+  }
+
+  /** Number of tombstones. */
+  get tombstoneCount(): number {
+    return this.#props.tombstoneCount
+  }
+
+  /**
+   * False when `key` is certainly not in the table (outside its key range, or rejected by the
+   * bloom filter); true when it may be. Reads nothing from disk.
+   *
+   * @throws {@link LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array;
+   *   `LEVEL_CLOSED` after {@link TableReader.close}.
+   */
+  mayContain(key: Uint8Array): boolean {
+    this.#blocks.checkOpen()
+    if (!(key instanceof Uint8Array))
+      throw new LsmError(ErrorCode.INVALID_KEY, 'sstable: a key must be a Uint8Array')
+    if (compareKeys(key, this.#props.smallestKey) < 0 || compareKeys(key, this.#props.largestKey) > 0)
+      return false
+    return this.#filter.mayContain(key)
+  }
+
+  /**
+   * Looks `key` up: its entry when the table has one (`value` undefined for a tombstone, which
+   * the caller must treat as "deleted here", not "absent"), or `undefined` when it has none.
+   * Consults the bloom filter first, then reads at most one data block.
+   *
+   * @throws {@link LsmError} `LEVEL_CORRUPTION` when the data block is damaged, and as
+   *   {@link TableReader.mayContain} does.
+   */
+  get(key: Uint8Array): TableEntry | undefined {
+    if (!this.mayContain(key)) return undefined
+    const i = this.#blocks.find(key)
+    if (i >= this.#blocks.count) return undefined
+    const block = this.#blocks.load(i)
+    // One cursor serves every lookup: get is synchronous, so no two lookups share it at once.
+    const cursor = this.#lookup ?? new BlockCursor(block)
+    this.#lookup = cursor
+    cursor.reset(block)
+    cursor.seek(key)
+    if (!cursor.valid || cursor.compareKey(key) !== 0) return undefined
+    return { key: cursor.key, value: cursor.value }
+  }
+
+  /**
+   * A new, unpositioned cursor over the whole table.
+   *
+   * @throws {@link LsmError} `LEVEL_CLOSED` after {@link TableReader.close}.
+   */
+  cursor(): TableCursor {
+    this.#blocks.checkOpen()
+    return new TableCursor(this.#blocks)
+  }
+
+  /**
+   * Yields the entries within `options`' bounds through a new cursor; see
+   * {@link TableCursor.entries}.
+   *
+   * @throws {@link LsmError} as {@link TableReader.cursor} does, and from the generator as the
+   *   cursor's moves do.
+   */
+  entries(options: TableRangeOptions = {}): Generator<TableEntry, void, undefined> {
+    return this.cursor().entries(options)
+  }
+
+  /**
+   * Closes the file and drops this reader's blocks from the cache. Afterwards every method,
+   * and every cursor of this reader, throws `LEVEL_CLOSED`. Closing twice is harmless.
+   */
+  async close(): Promise<void> {
+    if (this.#blocks.closed) return
+    this.#blocks.closed = true
+    this.#blocks.release()
+    await this.#handle.close()
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * writeTable: puts a finished table on disk, durably.
+ *
+ * @module
+ */
+import type { FileSystem } from '@lsmkit/fs'
+
+/** Options of {@link writeTable}. */
+export interface WriteTableOptions {
+  /** The file system to write through. */
+  readonly fs: FileSystem
+}
+
+/**
+ * Writes `bytes` (from {@link TableBuilder.finish}) to a new file at `path`, syncs its contents
+ * and closes it, so the table is durable before anything refers to it.
+ *
+ * The file's name is not yet durable: the caller syncs the directory
+ * ({@link FileSystem.syncDir}) before recording the table in its manifest, typically once for
+ * a whole batch of tables. On failure the partial file may remain; nothing refers to it, so
+ * the engine's sweep of unreferenced files removes it.
+ *
+ * @throws {@link LsmError} `LEVEL_IO_ERROR` from the file system, with `systemCode` `EEXIST`
+ *   when `path` already exists: a table is never overwritten.
+ * @example
+ * ```ts
+ * const { bytes, meta } = builder.finish()
+ * await writeTable(join(dir, '000007.sst'), bytes, { fs })
+ * await fs.syncDir(dir) // now the name is durable too
+ * manifest.addTable(7, meta)
+ * ```
+ */
+export async function writeTable(path: string, bytes: Uint8Array, options: WriteTableOptions): Promise<void> {
+  const handle = await options.fs.open(path, 'create')
+  try {
+    handle.append(bytes)
+    await handle.sync()
+  } finally {
+    await handle.close()
+  }
+}

@@ -1,0 +1,111 @@
+import { ErrorCode } from '@lsmkit/fs'
+import { TableBuilder } from '@lsmkit/sstable'
+import { describe, expect, it } from 'vitest'
+import { expectCode, numberedKey, utf8 } from './helpers.js'
+
+describe('TableBuilder', () => {
+  it('reports the key range and counts of the finished table', () => {
+    const builder = new TableBuilder()
+    builder.add(utf8('a'), utf8('1'))
+    builder.add(utf8('b'), undefined)
+    builder.add(utf8('c'), utf8('3'))
+    const { bytes, meta } = builder.finish()
+    expect(meta).toEqual({
+      smallestKey: utf8('a'),
+      largestKey: utf8('c'),
+      entryCount: 3,
+      tombstoneCount: 1,
+      size: bytes.length,
+    })
+  })
+
+  it('rejects a key that does not sort after the previous one, adding nothing', async () => {
+    const builder = new TableBuilder()
+    builder.add(utf8('b'), utf8('1'))
+    await expectCode(() => builder.add(utf8('a'), utf8('2')), ErrorCode.INVALID_KEY)
+    expect(builder.entryCount).toBe(1)
+    expect(builder.finish().meta.largestKey).toEqual(utf8('b'))
+  })
+
+  it('rejects a repeated key', async () => {
+    const builder = new TableBuilder()
+    builder.add(utf8('a'), utf8('1'))
+    await expectCode(() => builder.add(utf8('a'), undefined), ErrorCode.INVALID_KEY)
+  })
+
+  it('rejects keys and values longer than 65,535 bytes', async () => {
+    const builder = new TableBuilder()
+    await expectCode(() => builder.add(new Uint8Array(65_536), utf8('v')), ErrorCode.INVALID_KEY)
+    await expectCode(() => builder.add(utf8('k'), new Uint8Array(65_536)), ErrorCode.INVALID_VALUE)
+    expect(builder.entryCount).toBe(0)
+  })
+
+  it('rejects keys and values that are not byte arrays', async () => {
+    const builder = new TableBuilder()
+    await expectCode(() => builder.add('k' as unknown as Uint8Array, utf8('v')), ErrorCode.INVALID_KEY)
+    await expectCode(() => builder.add(utf8('k'), 'v' as unknown as Uint8Array), ErrorCode.INVALID_VALUE)
+  })
+
+  it.each([
+    { blockSize: 0 },
+    { blockSize: 1.5 },
+    { blockSize: 2 ** 28 + 1 },
+    { restartInterval: 0 },
+    { restartInterval: 65_536 },
+    { bitsPerKey: 0 },
+    { bitsPerKey: 65 },
+    { bitsPerKey: Number.NaN },
+  ])('rejects the option %o', async (options) => {
+    await expectCode(() => new TableBuilder(options), ErrorCode.INVALID_OPTION)
+  })
+
+  it('refuses to finish an empty table and stays usable', async () => {
+    const builder = new TableBuilder()
+    await expectCode(() => builder.finish(), ErrorCode.INVALID_OPTION)
+    builder.add(utf8('a'), utf8('1'))
+    expect(builder.finish().meta.entryCount).toBe(1)
+  })
+
+  it('refuses add and finish once finished', async () => {
+    const builder = new TableBuilder()
+    builder.add(utf8('a'), utf8('1'))
+    builder.finish()
+    await expectCode(() => builder.add(utf8('b'), utf8('2')), ErrorCode.CLOSED)
+    await expectCode(() => builder.finish(), ErrorCode.CLOSED)
+  })
+
+  it('produces the same bytes for the same entries', () => {
+    const make = () => {
+      const builder = new TableBuilder({ blockSize: 64 })
+      for (let i = 0; i < 100; i++) builder.add(numberedKey(i), i % 3 === 0 ? undefined : utf8(`v${i}`))
+      return builder.finish().bytes
+    }
+    expect(make()).toEqual(make())
+  })
+
+  it('estimates a size that grows with each entry and ends near the real size', () => {
+    const builder = new TableBuilder()
+    let previous = builder.estimatedSize
+    for (let i = 0; i < 2000; i++) {
+      builder.add(numberedKey(i), new Uint8Array(50).fill(i & 0xff))
+      expect(builder.estimatedSize).toBeGreaterThan(previous)
+      previous = builder.estimatedSize
+    }
+    const { size } = builder.finish().meta
+    expect(Math.abs(previous - size) / size).toBeLessThan(0.05)
+  })
+
+  it('copies keys and values, so the caller may reuse its arrays', () => {
+    const reused = new TableBuilder()
+    const fresh = new TableBuilder()
+    const key = utf8('key-a')
+    const value = utf8('value')
+    reused.add(key, value)
+    fresh.add(utf8('key-a'), utf8('value'))
+    key.set(utf8('key-b'))
+    value.fill(0)
+    reused.add(key, value)
+    fresh.add(utf8('key-b'), new Uint8Array(5))
+    expect(reused.finish().bytes).toEqual(fresh.finish().bytes)
+  })
+})
