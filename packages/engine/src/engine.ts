@@ -1,0 +1,280 @@
+/**
+ * Engine: the public face of an lsmkit database.
+ *
+ * @module
+ */
+import { ErrorCode, LsmError } from '@lsmkit/fs'
+import type { LogEntryInput } from '@lsmkit/log'
+import { type Bytes, toKey, toValue } from './input.js'
+import { Background } from './internal/background.js'
+import { type Core, notOpen } from './internal/core.js'
+import { Memtable } from './internal/memtable.js'
+import { recover } from './internal/recovery.js'
+import { findTable } from './internal/table-file.js'
+import { WriteQueue } from './internal/write-queue.js'
+import { EngineIterator, type IteratorOptions } from './iterator.js'
+import { type EngineOptions, resolveOptions } from './options.js'
+import { collectStats, type EngineStats } from './stats.js'
+
+/** Options of a single write. */
+export interface WriteOptions {
+  /**
+   * Fsync the log before the write resolves, making it and every write before it durable.
+   * Default `false` (the engine's `durability` decides).
+   */
+  readonly sync?: boolean
+}
+
+/** One operation of {@link Engine.batch}. */
+export type BatchOperation =
+  | { readonly type: 'put'; readonly key: Bytes; readonly value: Bytes }
+  | { readonly type: 'del'; readonly key: Bytes }
+
+/**
+ * A LevelDB-style key-value store: writes go to a write-ahead log and a memtable, memtables are
+ * flushed to sorted tables in the background, and tables are compacted level by level.
+ *
+ * Keys and values are bytes (`Uint8Array`) or strings (stored as UTF-8); keys up to 65,535
+ * bytes, values 1 to 65,535 bytes. Reads return `Uint8Array`s, `undefined` when not found.
+ * Writes are applied in the order they are called, and each batch atomically.
+ *
+ * Every method rejects with an {@link LsmError}: `LEVEL_DATABASE_NOT_OPEN` after close,
+ * `LEVEL_INVALID_KEY` / `LEVEL_INVALID_VALUE` / `LEVEL_INVALID_OPTION` for bad arguments (and
+ * then nothing is written), `LEVEL_IO_ERROR` once an I/O failure has stopped writes (reopen to
+ * recover), `LEVEL_CORRUPTION` for damaged files.
+ *
+ * @example
+ * ```ts
+ * await using db = await Engine.open('./data')
+ * await db.put('user:1', 'ada')
+ * await db.batch([{ type: 'put', key: 'user:2', value: 'grace' }, { type: 'del', key: 'user:1' }])
+ * console.log(await db.get('user:2')) // Uint8Array of "grace"
+ * ```
+ */
+export class Engine implements AsyncDisposable {
+  readonly #core: Core
+  readonly #writes: WriteQueue
+  readonly #background: Background
+  readonly #iterators = new Set<EngineIterator>()
+  #closing: Promise<void> | undefined
+
+  private constructor(core: Core) {
+    this.#core = core
+    this.#background = new Background(core)
+    this.#writes = new WriteQueue(core, this.#background)
+  }
+
+  /**
+   * Opens the database in `dir`, creating it unless `createIfMissing` is false, and recovers
+   * what its logs hold. Recovered memtables are flushed in the background.
+   *
+   * @throws {@link LsmError} `LEVEL_LOCKED` when another handle (in this process or another)
+   *   has it open; `LEVEL_CORRUPTION` naming the file for a damaged manifest, a missing or
+   *   damaged table, or a damaged log that `walRecovery` does not allow past;
+   *   `LEVEL_DATABASE_NOT_OPEN` for `createIfMissing` / `errorIfExists` refusals;
+   *   `LEVEL_INVALID_OPTION` for a bad option; `LEVEL_IO_ERROR` for I/O failures.
+   */
+  static async open(dir: string, options?: EngineOptions): Promise<Engine> {
+    if (typeof dir !== 'string' || dir === '') {
+      throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: open() needs a directory path')
+    }
+    const o = resolveOptions(options)
+    const { core, mustFlush } = await recover(dir, o)
+    const engine = new Engine(core)
+    if (mustFlush) {
+      try {
+        await engine.#background.flushAll()
+      } catch (err) {
+        await engine.close().catch(() => {})
+        throw err
+      }
+    }
+    engine.#background.schedule()
+    return engine
+  }
+
+  /** `'open'`, `'closing'` or `'closed'`. */
+  get status(): 'open' | 'closing' | 'closed' {
+    return this.#core.status
+  }
+
+  /** The database directory. */
+  get location(): string {
+    return this.#core.dir
+  }
+
+  /** Sets `key` to `value`. */
+  async put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {
+    this.#core.checkWritable()
+    const sync = syncOption(options)
+    await this.#writes.submit([{ key: copy(toKey(key)), value: copy(toValue(value)) }], sync)
+  }
+
+  /** Removes `key`. Removing a missing key is not an error. */
+  async delete(key: Bytes, options?: WriteOptions): Promise<void> {
+    this.#core.checkWritable()
+    const sync = syncOption(options)
+    await this.#writes.submit([{ key: copy(toKey(key)) }], sync)
+  }
+
+  /**
+   * Applies every operation atomically: after a crash, all of them or none. Every operation is
+   * checked first; one bad operation fails the batch and none is applied.
+   */
+  async batch(operations: readonly BatchOperation[], options?: WriteOptions): Promise<void> {
+    this.#core.checkWritable()
+    const sync = syncOption(options)
+    if (!Array.isArray(operations)) throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: batch() takes an array')
+    const ops: LogEntryInput[] = operations.map((op: unknown, i) => {
+      const { type, key, value } = (typeof op === 'object' && op !== null ? op : {}) as Record<string, unknown>
+      if (type === 'put') return { key: copy(toKey(key)), value: copy(toValue(value)) }
+      if (type === 'del') return { key: copy(toKey(key)) }
+      throw new LsmError(ErrorCode.INVALID_OPTION, `engine: batch operation ${i} has type ${String(type)}, not put or del`)
+    })
+    if (ops.length === 0 && !sync) return
+    await this.#writes.submit(ops, sync)
+  }
+
+  /** The value of `key`, or `undefined` when it has none. */
+  async get(key: Bytes): Promise<Uint8Array | undefined> {
+    return this.getSync(key)
+  }
+
+  /**
+   * The synchronous twin of {@link Engine.get}: memtables are in memory and tables are read
+   * from the page cache, so a lookup never waits on the thread pool.
+   */
+  getSync(key: Bytes): Uint8Array | undefined {
+    const core = this.#core
+    if (core.status !== 'open') throw notOpen()
+    const k = toKey(key)
+    const found = core.mem.get(k) ?? findInFrozen(core.imms, k)
+    if (found !== undefined) return found.value?.slice()
+    for (const table of core.levels[0] ?? []) {
+      if (!table.covers(k)) continue
+      const entry = table.reader.get(k)
+      if (entry !== undefined) return entry.value?.slice()
+    }
+    for (let level = 1; level < core.levels.length; level++) {
+      const entry = findTable(core.levels[level]!, k)?.reader.get(k)
+      if (entry !== undefined) return entry.value?.slice()
+    }
+    return undefined
+  }
+
+  /**
+   * An iterator over a snapshot of the database taken now; see {@link EngineIterator}.
+   *
+   * @throws {@link LsmError} `LEVEL_DATABASE_NOT_OPEN`, `LEVEL_INVALID_KEY` for a bad bound,
+   *   `LEVEL_INVALID_OPTION` for a bad `limit` or `reverse`.
+   */
+  iterator(options: IteratorOptions = {}): EngineIterator {
+    if (this.#core.status !== 'open') throw notOpen()
+    const it = new EngineIterator(this.#core, options, (closed) => this.#iterators.delete(closed))
+    this.#iterators.add(it)
+    return it
+  }
+
+  /** Makes every write acknowledged so far durable (fsyncs the log). */
+  async sync(): Promise<void> {
+    this.#core.checkWritable()
+    await this.#writes.submit([], true)
+  }
+
+  /** Freezes the active memtable and flushes every frozen one to L0, then resolves. */
+  async flush(): Promise<void> {
+    this.#core.checkWritable()
+    await this.#writes.freeze()
+    await this.#background.flushAll()
+  }
+
+  /** Flushes, then compacts every level down until all data sits in one level. */
+  async compact(): Promise<void> {
+    this.#core.checkWritable()
+    await this.#writes.freeze()
+    await this.#background.compactAll()
+  }
+
+  /** The shape of the tree and the work done; see {@link EngineStats}. */
+  stats(): EngineStats {
+    if (this.#core.status === 'closed') throw notOpen()
+    return collectStats(this.#core)
+  }
+
+  /**
+   * Waits for queued writes and running background work, closes open iterators, syncs the
+   * log and releases the lock. With the log on, memtables stay in the log (they are not
+   * flushed); with `enableWal: false` they are flushed to tables first. Closing twice is
+   * harmless.
+   *
+   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the final sync fails, or when an I/O
+   *   failure has stopped writes (even one in background work after the last write); the lock
+   *   is released all the same.
+   */
+  close(): Promise<void> {
+    this.#closing ??= this.#close()
+    return this.#closing
+  }
+
+  /** Closes the database; see {@link Engine.close}. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close()
+  }
+
+  async #close(): Promise<void> {
+    const core = this.#core
+    // New calls are refused from here on; writes already queued still complete.
+    core.status = 'closing'
+    await this.#writes.idle()
+    for (const it of [...this.#iterators]) await it.close()
+    let failure: unknown
+    try {
+      if (!core.options.enableWal && core.failure === undefined) {
+        if (core.mem.entryCount > 0) {
+          core.imms.unshift(core.mem)
+          core.mem = new Memtable(core.nextFileNumber++)
+        }
+        await this.#background.flushAll()
+      }
+      await this.#background.idle()
+      // Synced even after a background failure: the log may be sound, and what close()
+      // resolves on must be durable. A failed log throws its failure here instead.
+      if (core.log !== undefined) await core.log.sync()
+    } catch (err) {
+      failure = err
+    }
+    await core.log?.close().catch(() => {})
+    // Nothing may keep the lock held: a table that fails to close is reported, not fatal.
+    for (const table of core.levels.flat()) await table.reader.close().catch((err: unknown) => (failure ??= err))
+    core.status = 'closed'
+    core.notify()
+    await core.lock.release()
+    // A failure that stopped writes is reported, even when nothing was written after it.
+    failure = core.failure ?? failure
+    if (failure !== undefined) throw failure
+  }
+}
+
+function findInFrozen(imms: readonly Memtable[], key: Uint8Array): { value: Uint8Array | undefined } | undefined {
+  for (const imm of imms) {
+    const found = imm.get(key)
+    if (found !== undefined) return found
+  }
+  return undefined
+}
+
+function syncOption(options: WriteOptions | undefined): boolean {
+  if (options === undefined) return false
+  if (typeof options !== 'object' || options === null) {
+    throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: write options must be an object')
+  }
+  if (options.sync !== undefined && typeof options.sync !== 'boolean') {
+    throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: sync must be a boolean')
+  }
+  return options.sync ?? false
+}
+
+// The engine keeps keys and values in memtables; a caller reusing its buffer must not change them.
+function copy(bytes: Uint8Array): Uint8Array {
+  return bytes.slice()
+}

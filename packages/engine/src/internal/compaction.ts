@@ -1,0 +1,129 @@
+/**
+ * Leveled compaction: choosing what to compact, and merging it into the next level.
+ *
+ * L0 tables overlap, so once L0 holds `l0CompactionTrigger` tables they are all merged with
+ * the L1 tables they overlap. A deeper level past its byte budget (`l1MaxBytes`, ten times
+ * more per level) gives one table, chosen round-robin by key, to merge with the tables it
+ * overlaps one level down. Tombstones are dropped only where no deeper level could hold an
+ * older value of their key.
+ *
+ * @module
+ */
+import { compareKeys, TableBuilder } from '@lsmkit/sstable'
+import { LEVEL_COUNT } from '../format.js'
+import type { Core } from './core.js'
+import type { Cursor } from './cursor.js'
+import { LevelCursor } from './level-cursor.js'
+import { MergeCursor } from './merge-cursor.js'
+import { keyRange, type Levels, levelBytes, sortLevel, type TableFile } from './table-file.js'
+import { writeTableFile, YIELD_EVERY, yieldToEventLoop } from './write-table.js'
+
+/** A chosen compaction: `inputs` of `level` merge with `overlaps` of `level + 1`. */
+export interface Compaction {
+  readonly level: number
+  readonly inputs: readonly TableFile[]
+  readonly overlaps: readonly TableFile[]
+  /** True for `db.compact()`: never a trivial move, so tombstones are always reconsidered. */
+  readonly manual: boolean
+}
+
+/** Where the next round-robin pick of each level starts: the last key compacted there. */
+export type CompactPointers = (Uint8Array | undefined)[]
+
+/** The byte budget of level `level` (1 or deeper). */
+export function maxLevelBytes(core: Core, level: number): number {
+  return core.options.l1MaxBytes * 10 ** (level - 1)
+}
+
+/** The compaction most needed now, or `undefined` when the tree is in shape. */
+export function pickCompaction(core: Core, pointers: CompactPointers): Compaction | undefined {
+  const levels = core.levels
+  const l0 = levels[0] ?? []
+  if (l0.length >= core.options.l0CompactionTrigger) return plan(levels, 0, l0, false)
+  for (let level = 1; level < LEVEL_COUNT - 1; level++) {
+    const tables = levels[level] ?? []
+    if (levelBytes(tables) <= maxLevelBytes(core, level)) continue
+    const after = pointers[level]
+    const pick = tables.find((t) => after === undefined || compareKeys(t.smallestKey, after) > 0) ?? tables[0]!
+    return plan(levels, level, [pick], false)
+  }
+  return undefined
+}
+
+/** A compaction of every table of `level` into the next, for `db.compact()`. */
+export function manualCompaction(levels: Levels, level: number): Compaction | undefined {
+  const tables = levels[level] ?? []
+  return tables.length === 0 ? undefined : plan(levels, level, tables, true)
+}
+
+function plan(levels: Levels, level: number, inputs: readonly TableFile[], manual: boolean): Compaction {
+  const [smallest, largest] = keyRange(inputs)
+  const overlaps = (levels[level + 1] ?? []).filter((t) => t.overlaps(smallest, largest))
+  return { level, inputs, overlaps, manual }
+}
+
+/**
+ * Runs `c`: merges its tables newest first into new tables of `level + 1` (cut at
+ * `targetFileSize`), installs the result, and drops the inputs. `between` runs between output
+ * tables, so that a pending memtable flush need not wait for a long compaction.
+ */
+export async function runCompaction(
+  core: Core,
+  c: Compaction,
+  pointers: CompactPointers,
+  between: () => Promise<void>,
+): Promise<void> {
+  const target = c.level + 1
+  const [smallest, largest] = keyRange([...c.inputs, ...c.overlaps])
+  const deeper = core.levels.slice(target + 1).some((tables) => tables.some((t) => t.overlaps(smallest, largest)))
+  let outputs: TableFile[]
+  if (!c.manual && c.level > 0 && c.overlaps.length === 0 && c.inputs.length === 1) {
+    outputs = [...c.inputs] // A trivial move: nothing to merge, so the file itself moves down.
+  } else {
+    outputs = await merge(core, c, !deeper, between)
+  }
+  const dropped = new Set([...c.inputs, ...c.overlaps])
+  const moved = outputs === c.inputs
+  const levels = core.levels.map((tables, level) => {
+    if (level === c.level) return tables.filter((t) => !dropped.has(t))
+    if (level === target) return sortLevel([...tables.filter((t) => !dropped.has(t)), ...outputs])
+    return tables
+  })
+  await core.install(levels, moved ? [] : [...dropped])
+  pointers[c.level] = keyRange(c.inputs)[1]
+  core.counters.compactions++
+  core.notify()
+}
+
+async function merge(core: Core, c: Compaction, dropTombstones: boolean, between: () => Promise<void>) {
+  const o = core.options
+  // L0 tables overlap, so each is a child of its own, newest first; a deeper level is one child.
+  const children: Cursor[] =
+    c.level === 0 ? c.inputs.map((t) => t.reader.cursor()) : [new LevelCursor(c.inputs.map((t) => t.reader))]
+  children.push(new LevelCursor(c.overlaps.map((t) => t.reader)))
+  const cursor = new MergeCursor(children)
+  const outputs: TableFile[] = []
+  let builder: TableBuilder | undefined
+  let n = 0
+  for (cursor.seekToFirst(); cursor.valid; cursor.next()) {
+    const value = cursor.value
+    if (value !== undefined || !dropTombstones) {
+      builder ??= new TableBuilder({ blockSize: o.blockSize, bitsPerKey: o.bloomBitsPerKey })
+      builder.add(cursor.key, value)
+      if (builder.estimatedSize >= o.targetFileSize) {
+        outputs.push(await writeOutput(core, builder))
+        builder = undefined
+        await between()
+      }
+    }
+    if (++n % YIELD_EVERY === 0) await yieldToEventLoop()
+  }
+  if (builder !== undefined) outputs.push(await writeOutput(core, builder))
+  return outputs
+}
+
+async function writeOutput(core: Core, builder: TableBuilder): Promise<TableFile> {
+  const table = await writeTableFile(core, core.nextFileNumber++, builder)
+  core.counters.compactionBytes += table.size
+  return table
+}

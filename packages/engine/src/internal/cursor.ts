@@ -1,0 +1,32 @@
+/**
+ * The cursor every source of entries offers the engine: memtables, tables, levels, and the
+ * merge of them all. Synchronous: memtables are in memory and tables are read with `readSync`
+ * from the page cache, so a cursor step never waits on the thread pool.
+ *
+ * @module
+ */
+
+/**
+ * A position over entries sorted by key (bytewise). `value` is `undefined` for a tombstone.
+ * `key` and `value` may only be read while `valid`.
+ */
+export interface Cursor {
+  /** True when the cursor is on an entry. */
+  readonly valid: boolean
+  /** The current entry's key. */
+  readonly key: Uint8Array
+  /** The current entry's value; `undefined` for a tombstone (a delete). */
+  readonly value: Uint8Array | undefined
+  /** Moves to the first entry. */
+  seekToFirst(): void
+  /** Moves to the last entry. */
+  seekToLast(): void
+  /** Moves to the first entry whose key is ≥ `key`. */
+  seek(key: Uint8Array): void
+  /** Moves to the last entry whose key is ≤ `key`. */
+  seekForPrev(key: Uint8Array): void
+  /** Moves to the next entry; invalid past the last. */
+  next(): void
+  /** Moves to the previous entry; invalid before the first. */
+  prev(): void
+}

@@ -1,0 +1,205 @@
+/**
+ * The write path: group commit, memtable rotation and write stalls.
+ *
+ * Writers enqueue and wait. One drain loop at a time takes every queued write, appends the
+ * group to the log in one system call (and one fsync, if any of them asked for one), applies
+ * it to the memtable in order, and resolves them all. Writers that arrive during an fsync form
+ * the next group, so concurrent sync writers share fsyncs.
+ *
+ * @module
+ */
+import { LogWriter, type LogEntryInput } from '@lsmkit/log'
+import { LOG_SUFFIX } from '../format.js'
+import type { Background } from './background.js'
+import type { Core } from './core.js'
+import { Memtable } from './memtable.js'
+
+interface PendingWrite {
+  /** True for a request to freeze the memtable (db.flush()), which is ordered with writes. */
+  readonly freeze: boolean
+  readonly ops: readonly LogEntryInput[]
+  readonly sync: boolean
+  readonly resolve: () => void
+  readonly reject: (err: unknown) => void
+}
+
+// A group stops growing past this many bytes, so one huge queue does not make one huge write.
+const MAX_GROUP_BYTES = 1 << 20
+// How many frozen memtables may wait for their flush before writers wait instead.
+const MAX_FROZEN = 2
+
+export class WriteQueue {
+  #queue: PendingWrite[] = []
+  #draining = false
+  #idle: Promise<void> = Promise.resolve()
+  #markIdle: () => void = () => {}
+
+  constructor(
+    private readonly core: Core,
+    private readonly background: Background,
+  ) {}
+
+  /**
+   * Writes `ops` (one atomic batch; a value of `undefined` deletes) and resolves once it is as
+   * durable as the options ask. An empty `ops` with `sync` makes every earlier write durable.
+   */
+  submit(ops: readonly LogEntryInput[], sync: boolean): Promise<void> {
+    return this.#enqueue(false, ops, sync)
+  }
+
+  /** Freezes the active memtable (if it holds anything) after every earlier write. */
+  freeze(): Promise<void> {
+    return this.#enqueue(true, [], false)
+  }
+
+  #enqueue(freeze: boolean, ops: readonly LogEntryInput[], sync: boolean): Promise<void> {
+    this.core.checkWritable()
+    return new Promise<void>((resolve, reject) => {
+      this.#queue.push({ freeze, ops, sync, resolve, reject })
+      if (!this.#draining) {
+        this.#draining = true
+        this.#idle = new Promise((done) => {
+          this.#markIdle = done
+        })
+        queueMicrotask(() => void this.#drain())
+      }
+    })
+  }
+
+  /** Resolves when no write is queued or in flight. */
+  async idle(): Promise<void> {
+    while (this.#draining) await this.#idle
+  }
+
+  async #drain(): Promise<void> {
+    const core = this.core
+    try {
+      while (this.#queue.length > 0) {
+        const first = this.#queue[0]!
+        try {
+          if (first.freeze) {
+            this.#queue.shift()
+            if (core.mem.entryCount > 0) await this.#rotate()
+            first.resolve()
+            continue
+          }
+          await this.#makeRoom()
+        } catch (err) {
+          this.#rejectAll(err)
+          break
+        }
+        const group = this.#takeGroup()
+        try {
+          this.#commit(group)
+        } catch (err) {
+          const failure = core.fail(err)
+          for (const write of group) write.reject(failure)
+          this.#rejectAll(failure)
+          break
+        }
+        if (core.log !== undefined && (core.options.durability === 'fsync' || group.some((w) => w.sync))) {
+          try {
+            await core.log.sync()
+          } catch (err) {
+            // The group is in the memtable but not durable: nothing more may be acknowledged.
+            const failure = core.fail(err)
+            for (const write of group) write.reject(failure)
+            this.#rejectAll(failure)
+            break
+          }
+        }
+        for (const write of group) write.resolve()
+      }
+    } finally {
+      this.#draining = false
+      this.#markIdle()
+    }
+  }
+
+  #takeGroup(): PendingWrite[] {
+    let bytes = 0
+    let count = 0
+    for (const write of this.#queue) {
+      if (write.freeze || (count > 0 && bytes > MAX_GROUP_BYTES)) break
+      for (const op of write.ops) bytes += op.key.length + (op.value?.length ?? 0)
+      count++
+    }
+    return this.#queue.splice(0, count)
+  }
+
+  // Log first, then memtable: a write is in the memtable only once it is in the log.
+  #commit(group: readonly PendingWrite[]): void {
+    const core = this.core
+    const batches: (readonly LogEntryInput[])[] = []
+    let bytes = 0
+    for (const write of group) {
+      if (write.ops.length === 0) continue
+      batches.push(write.ops)
+      for (const op of write.ops) bytes += op.key.length + (op.value?.length ?? 0)
+    }
+    if (core.log !== undefined && batches.length > 0) {
+      const before = core.log.size
+      core.log.addAll(batches, { flush: core.options.durability !== 'buffered' })
+      core.counters.logBytes += core.log.size - before
+    }
+    core.counters.userBytes += bytes
+    const mem = core.mem
+    for (const ops of batches) for (const op of ops) mem.put(op.key, op.value, ++core.seq)
+  }
+
+  // Before a group: stall while L0 is too deep or flushes are behind, and start a new memtable
+  // once the active one is full (LevelDB's MakeRoomForWrite).
+  async #makeRoom(): Promise<void> {
+    const core = this.core
+    const o = core.options
+    let slowed = false
+    for (;;) {
+      if (core.failure !== undefined) throw core.failure
+      const l0 = core.levels[0]?.length ?? 0
+      if (!slowed && l0 >= o.l0SlowdownTrigger) {
+        slowed = true
+        await new Promise((resolve) => setTimeout(resolve, 1))
+      } else if (core.mem.approximateBytes < o.memtableSize) {
+        return
+      } else if (core.imms.length >= MAX_FROZEN || l0 >= o.l0StopTrigger) {
+        this.background.schedule()
+        await core.waitForProgress()
+      } else {
+        await this.#rotate()
+        return
+      }
+    }
+  }
+
+  // Freezes the active memtable and starts a new one with a new log. The old log is fsynced
+  // first, so that a later sync write, which fsyncs only the new log, also covers everything
+  // before it.
+  async #rotate(): Promise<void> {
+    const core = this.core
+    const id = core.nextFileNumber++
+    if (core.log !== undefined) {
+      try {
+        const old = core.log
+        await old.sync()
+        await old.close()
+        core.log = await LogWriter.create(core.path(id, LOG_SUFFIX), {
+          fs: core.options.fs,
+          blockSize: core.options.logBlockSize,
+        })
+        core.logIds.add(id)
+      } catch (err) {
+        throw core.fail(err)
+      }
+    }
+    core.imms.unshift(core.mem)
+    core.mem = new Memtable(id)
+    core.notify()
+    this.background.schedule()
+  }
+
+  #rejectAll(err: unknown): void {
+    const queued = this.#queue
+    this.#queue = []
+    for (const write of queued) write.reject(err)
+  }
+}

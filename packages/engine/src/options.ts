@@ -1,0 +1,143 @@
+/**
+ * Engine options: what each means, its default, and how it is checked.
+ *
+ * @module
+ */
+import { ErrorCode, type FileSystem, LsmError, NodeFileSystem } from '@lsmkit/fs'
+
+/**
+ * When a write is acknowledged (its promise resolves), relative to where its bytes are.
+ * - `'buffered'`: in the log's 128-byte block buffer in this process. Fastest; a process crash
+ *   can lose the last partial block of acknowledged writes.
+ * - `'process'` (default): handed to the operating system. A process crash loses nothing
+ *   acknowledged; a power cut can lose what was not yet synced. LevelDB's default.
+ * - `'fsync'`: fsynced. Nothing acknowledged is lost, even to a power cut. Concurrent writers
+ *   share fsyncs (group commit).
+ *
+ * Any write with `{ sync: true }` is fsynced, with everything before it, whatever the mode.
+ */
+export type Durability = 'buffered' | 'process' | 'fsync'
+
+/**
+ * What recovery does with a damaged log (damage other than a torn tail, which is always
+ * dropped and cut off).
+ * - `'strict'` (default): open fails with `LEVEL_CORRUPTION` naming the file and offset.
+ * - `'point-in-time'`: keep every batch before the first damage; drop the rest of that log and
+ *   every later log, so the state is a prefix of the write order.
+ * - `'skip'`: drop the damaged chunks, keep every intact batch around them (the state may then
+ *   miss writes from the middle of the history).
+ */
+export type WalRecovery = 'strict' | 'point-in-time' | 'skip'
+
+/** Options of {@link Engine.open}. */
+export interface EngineOptions {
+  /** The file system. Default: real files ({@link NodeFileSystem}). */
+  readonly fs?: FileSystem
+  /**
+   * Create the directory and an empty database when missing. Default `true`; when `false`, a
+   * missing database fails with `LEVEL_DATABASE_NOT_OPEN`.
+   */
+  readonly createIfMissing?: boolean
+  /** Fail with `LEVEL_DATABASE_NOT_OPEN` when the database already exists. Default `false`. */
+  readonly errorIfExists?: boolean
+  /** When writes are acknowledged; see {@link Durability}. Default `'process'`. */
+  readonly durability?: Durability
+  /** Log writes ahead of the memtable. Default `true`. Without it, close() flushes memtables. */
+  readonly enableWal?: boolean
+  /** What recovery does with a damaged log; see {@link WalRecovery}. Default `'strict'`. */
+  readonly walRecovery?: WalRecovery
+  /** Bytes a memtable may hold before it is frozen and a new one started. Default 4 MiB. */
+  readonly memtableSize?: number
+  /** The log's block size. Default 128 bytes, the design's block. */
+  readonly logBlockSize?: number
+  /** Target size of a table written by compaction. Default 2 MiB. */
+  readonly targetFileSize?: number
+  /** Table data block size. Default 4 KiB. */
+  readonly blockSize?: number
+  /** Bloom filter bits per key. Default 10 (about 1% false positives). */
+  readonly bloomBitsPerKey?: number
+  /** Bytes of the block cache shared by this database's tables. Default 8 MiB. */
+  readonly blockCacheSize?: number
+  /** L0 files that trigger a compaction into L1. Default 4. */
+  readonly l0CompactionTrigger?: number
+  /** L0 files past which each write group waits 1 ms. Default 8. */
+  readonly l0SlowdownTrigger?: number
+  /** L0 files at which writes wait for compaction. Default 12. */
+  readonly l0StopTrigger?: number
+  /** Bytes L1 may hold; each deeper level holds 10 times more. Default 10 MiB. */
+  readonly l1MaxBytes?: number
+}
+
+/** Every option resolved to a value. */
+export type ResolvedOptions = { readonly [K in keyof EngineOptions]-?: Exclude<EngineOptions[K], undefined> }
+
+const DEFAULTS = {
+  createIfMissing: true,
+  errorIfExists: false,
+  durability: 'process',
+  enableWal: true,
+  walRecovery: 'strict',
+  memtableSize: 4 * 1024 * 1024,
+  logBlockSize: 128,
+  targetFileSize: 2 * 1024 * 1024,
+  blockSize: 4096,
+  bloomBitsPerKey: 10,
+  blockCacheSize: 8 * 1024 * 1024,
+  l0CompactionTrigger: 4,
+  l0SlowdownTrigger: 8,
+  l0StopTrigger: 12,
+  l1MaxBytes: 10 * 1024 * 1024,
+} as const
+
+function invalid(message: string): LsmError {
+  return new LsmError(ErrorCode.INVALID_OPTION, `engine: ${message}`)
+}
+
+function pick<T>(name: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) throw invalid(`${name} must be one of ${allowed.join(', ')}; got ${String(value)}`)
+  return value as T
+}
+
+function integer(name: string, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${name} must be an integer from ${min} to ${max}; got ${String(value)}`)
+  }
+  return value
+}
+
+function flag(name: string, value: unknown): boolean {
+  if (typeof value !== 'boolean') throw invalid(`${name} must be a boolean; got ${String(value)}`)
+  return value
+}
+
+/**
+ * Checks `options` and fills in defaults.
+ *
+ * @throws {@link LsmError} `LEVEL_INVALID_OPTION` naming the first bad option.
+ */
+export function resolveOptions(options: EngineOptions | undefined): ResolvedOptions {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalid('options must be an object')
+  const o = { ...DEFAULTS, ...options }
+  const resolved: ResolvedOptions = {
+    fs: options?.fs ?? new NodeFileSystem(),
+    createIfMissing: flag('createIfMissing', o.createIfMissing),
+    errorIfExists: flag('errorIfExists', o.errorIfExists),
+    durability: pick('durability', o.durability, ['buffered', 'process', 'fsync'] as const),
+    enableWal: flag('enableWal', o.enableWal),
+    walRecovery: pick('walRecovery', o.walRecovery, ['strict', 'point-in-time', 'skip'] as const),
+    memtableSize: integer('memtableSize', o.memtableSize, 1024),
+    logBlockSize: integer('logBlockSize', o.logBlockSize, 32, 65536),
+    targetFileSize: integer('targetFileSize', o.targetFileSize, 1024),
+    blockSize: integer('blockSize', o.blockSize, 256, 1 << 20),
+    bloomBitsPerKey: integer('bloomBitsPerKey', o.bloomBitsPerKey, 1, 64),
+    blockCacheSize: integer('blockCacheSize', o.blockCacheSize, 0),
+    l0CompactionTrigger: integer('l0CompactionTrigger', o.l0CompactionTrigger, 2),
+    l0SlowdownTrigger: integer('l0SlowdownTrigger', o.l0SlowdownTrigger, 2),
+    l0StopTrigger: integer('l0StopTrigger', o.l0StopTrigger, 2),
+    l1MaxBytes: integer('l1MaxBytes', o.l1MaxBytes, 1024),
+  }
+  if (resolved.l0SlowdownTrigger < resolved.l0CompactionTrigger || resolved.l0StopTrigger < resolved.l0SlowdownTrigger) {
+    throw invalid('need l0CompactionTrigger <= l0SlowdownTrigger <= l0StopTrigger')
+  }
+  return resolved
+}
