@@ -137,7 +137,10 @@ export class Engine implements AsyncDisposable {
 
   /** The value of `key`, or `undefined` when it has none. */
   async get(key: Bytes): Promise<Uint8Array | undefined> {
-    return this.getSync(key)
+    const value = this.getSync(key)
+    const turn = this.#core.fairShare()
+    if (turn !== undefined) await turn
+    return value
   }
 
   /**

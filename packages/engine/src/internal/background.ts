@@ -87,12 +87,14 @@ export class Background {
   }
 
   #run(job: () => Promise<void>): Promise<void> {
+    this.core.backgroundBusy = true
     const running = job()
       .catch((err: unknown) => {
         this.core.fail(err)
       })
       .finally(() => {
         this.#running = undefined
+        this.core.backgroundBusy = false
         this.core.notify()
         // Work may have arrived while this job ran (a frozen memtable, a deeper L0).
         if (this.#hasWork()) queueMicrotask(() => this.schedule())

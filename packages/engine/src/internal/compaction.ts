@@ -76,14 +76,10 @@ export async function runCompaction(
   const target = c.level + 1
   const [smallest, largest] = keyRange([...c.inputs, ...c.overlaps])
   const deeper = core.levels.slice(target + 1).some((tables) => tables.some((t) => t.overlaps(smallest, largest)))
-  let outputs: TableFile[]
-  if (!c.manual && c.level > 0 && c.overlaps.length === 0 && c.inputs.length === 1) {
-    outputs = [...c.inputs] // A trivial move: nothing to merge, so the file itself moves down.
-  } else {
-    outputs = await merge(core, c, !deeper, between)
-  }
+  // A trivial move: with nothing to merge with, the file itself moves down a level.
+  const moved = !c.manual && c.level > 0 && c.overlaps.length === 0 && c.inputs.length === 1
+  const outputs = moved ? [...c.inputs] : await merge(core, c, !deeper, between)
   const dropped = new Set([...c.inputs, ...c.overlaps])
-  const moved = outputs === c.inputs
   const levels = core.levels.map((tables, level) => {
     if (level === c.level) return tables.filter((t) => !dropped.has(t))
     if (level === target) return sortLevel([...tables.filter((t) => !dropped.has(t)), ...outputs])

@@ -40,6 +40,9 @@ export interface Counters {
   compactions: number
 }
 
+// How long foreground calls may hold the event loop before they yield to background work.
+const FAIR_SHARE_MS = 2
+
 /** The engine's state, shared by the write path, background work, reads and iterators. */
 export class Core {
   /** The active memtable. */
@@ -68,7 +71,10 @@ export class Core {
     flushes: 0,
     compactions: 0,
   }
+  /** True while a background job runs; see {@link Core.fairShare}. */
+  backgroundBusy = false
   #waiters: (() => void)[] = []
+  #lastYield = 0
 
   constructor(
     readonly dir: string,
@@ -149,6 +155,21 @@ export class Core {
   checkWritable(): void {
     if (this.status !== 'open') throw notOpen()
     if (this.failure !== undefined) throw this.failure
+  }
+
+  /**
+   * A promise to await when foreground calls have kept the event loop from background work for
+   * a while, else `undefined`. Reads and log appends are synchronous, so a caller awaiting them
+   * in a tight loop never lets the event loop turn; background flushes and compactions, which
+   * yield with setImmediate and wait on file I/O, would starve. Yielding once every few
+   * milliseconds while background work runs bounds that, at a negligible cost.
+   */
+  fairShare(): Promise<void> | undefined {
+    if (!this.backgroundBusy) return undefined
+    const now = performance.now()
+    if (now - this.#lastYield < FAIR_SHARE_MS) return undefined
+    this.#lastYield = now
+    return new Promise((resolve) => setImmediate(resolve))
   }
 
   /** Resolves at the next change of memtables or levels (or failure). */

@@ -84,6 +84,8 @@ export class WriteQueue {
             continue
           }
           await this.#makeRoom()
+          const turn = core.fairShare()
+          if (turn !== undefined) await turn
         } catch (err) {
           this.#rejectAll(err)
           break
