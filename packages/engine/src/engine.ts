@@ -124,12 +124,19 @@ export class Engine implements AsyncDisposable {
   async batch(operations: readonly BatchOperation[], options?: WriteOptions): Promise<void> {
     this.#core.checkWritable()
     const sync = syncOption(options)
-    if (!Array.isArray(operations)) throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: batch() takes an array')
+    if (!Array.isArray(operations))
+      throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: batch() takes an array')
     const ops: LogEntryInput[] = operations.map((op: unknown, i) => {
-      const { type, key, value } = (typeof op === 'object' && op !== null ? op : {}) as Record<string, unknown>
+      const { type, key, value } = (typeof op === 'object' && op !== null ? op : {}) as Record<
+        string,
+        unknown
+      >
       if (type === 'put') return { key: copy(toKey(key)), value: copy(toValue(value)) }
       if (type === 'del') return { key: copy(toKey(key)) }
-      throw new LsmError(ErrorCode.INVALID_OPTION, `engine: batch operation ${i} has type ${String(type)}, not put or del`)
+      throw new LsmError(
+        ErrorCode.INVALID_OPTION,
+        `engine: batch operation ${i} has type ${String(type)}, not put or del`,
+      )
     })
     if (ops.length === 0 && !sync) return
     await this.#writes.submit(ops, sync)
@@ -248,7 +255,9 @@ export class Engine implements AsyncDisposable {
     }
     await core.log?.close().catch(() => {})
     // Nothing may keep the lock held: a table that fails to close is reported, not fatal.
-    for (const table of core.levels.flat()) await table.reader.close().catch((err: unknown) => (failure ??= err))
+    for (const table of core.levels.flat()) {
+      await table.reader.close().catch((err: unknown) => (failure ??= err))
+    }
     core.status = 'closed'
     core.notify()
     await core.lock.release()
@@ -258,7 +267,10 @@ export class Engine implements AsyncDisposable {
   }
 }
 
-function findInFrozen(imms: readonly Memtable[], key: Uint8Array): { value: Uint8Array | undefined } | undefined {
+function findInFrozen(
+  imms: readonly Memtable[],
+  key: Uint8Array,
+): { value: Uint8Array | undefined } | undefined {
   for (const imm of imms) {
     const found = imm.get(key)
     if (found !== undefined) return found

@@ -16,6 +16,6 @@ export {
 } from './format.js'
 export type { Bytes } from './input.js'
 export type { RecoveryReport } from './internal/core.js'
-export { type Entry, EngineIterator, type IteratorOptions } from './iterator.js'
+export { EngineIterator, type Entry, type IteratorOptions } from './iterator.js'
 export type { Durability, EngineOptions, WalRecovery } from './options.js'
 export type { EngineStats, LevelStats, MemtableStats } from './stats.js'

@@ -20,10 +20,16 @@ const encoder = new TextEncoder()
 export function toKey(key: unknown): Uint8Array {
   const bytes = typeof key === 'string' ? encoder.encode(key) : key
   if (!(bytes instanceof Uint8Array)) {
-    throw new LsmError(ErrorCode.INVALID_KEY, `engine: a key must be a string or a Uint8Array, not ${describe(key)}`)
+    throw new LsmError(
+      ErrorCode.INVALID_KEY,
+      `engine: a key must be a string or a Uint8Array, not ${describe(key)}`,
+    )
   }
   if (bytes.length > MAX_KEY_LENGTH) {
-    throw new LsmError(ErrorCode.INVALID_KEY, `engine: a key is ${bytes.length} bytes; the limit is ${MAX_KEY_LENGTH}`)
+    throw new LsmError(
+      ErrorCode.INVALID_KEY,
+      `engine: a key is ${bytes.length} bytes; the limit is ${MAX_KEY_LENGTH}`,
+    )
   }
   return bytes
 }
@@ -37,13 +43,22 @@ export function toKey(key: unknown): Uint8Array {
 export function toValue(value: unknown): Uint8Array {
   const bytes = typeof value === 'string' ? encoder.encode(value) : value
   if (!(bytes instanceof Uint8Array)) {
-    throw new LsmError(ErrorCode.INVALID_VALUE, `engine: a value must be a string or a Uint8Array, not ${describe(value)}`)
+    throw new LsmError(
+      ErrorCode.INVALID_VALUE,
+      `engine: a value must be a string or a Uint8Array, not ${describe(value)}`,
+    )
   }
   if (bytes.length === 0) {
-    throw new LsmError(ErrorCode.INVALID_VALUE, 'engine: a value may not be empty (length 0 marks a delete); use delete()')
+    throw new LsmError(
+      ErrorCode.INVALID_VALUE,
+      'engine: a value may not be empty (length 0 marks a delete); use delete()',
+    )
   }
   if (bytes.length > MAX_VALUE_LENGTH) {
-    throw new LsmError(ErrorCode.INVALID_VALUE, `engine: a value is ${bytes.length} bytes; the limit is ${MAX_VALUE_LENGTH}`)
+    throw new LsmError(
+      ErrorCode.INVALID_VALUE,
+      `engine: a value is ${bytes.length} bytes; the limit is ${MAX_VALUE_LENGTH}`,
+    )
   }
   return bytes
 }

@@ -70,16 +70,32 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
       throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: iterator options must be an object')
     }
     const limit = options.limit ?? -1
-    if (typeof limit !== 'number' || !(limit === -1 || limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit >= 0))) {
-      throw new LsmError(ErrorCode.INVALID_OPTION, `engine: limit must be -1, Infinity or a whole number; got ${String(limit)}`)
+    if (
+      typeof limit !== 'number' ||
+      !(limit === -1 || limit === Number.POSITIVE_INFINITY || (Number.isInteger(limit) && limit >= 0))
+    ) {
+      throw new LsmError(
+        ErrorCode.INVALID_OPTION,
+        `engine: limit must be -1, Infinity or a whole number; got ${String(limit)}`,
+      )
     }
     if (options.reverse !== undefined && typeof options.reverse !== 'boolean') {
       throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: reverse must be a boolean')
     }
     this.#lowerInclusive = options.gte !== undefined
-    this.#lower = options.gte !== undefined ? toKey(options.gte) : options.gt !== undefined ? toKey(options.gt) : undefined
+    this.#lower =
+      options.gte !== undefined
+        ? toKey(options.gte)
+        : options.gt !== undefined
+          ? toKey(options.gt)
+          : undefined
     this.#upperInclusive = options.lte !== undefined
-    this.#upper = options.lte !== undefined ? toKey(options.lte) : options.lt !== undefined ? toKey(options.lt) : undefined
+    this.#upper =
+      options.lte !== undefined
+        ? toKey(options.lte)
+        : options.lt !== undefined
+          ? toKey(options.lt)
+          : undefined
     this.#reverse = options.reverse ?? false
     this.#limit = limit === -1 ? Number.POSITIVE_INFINITY : limit
     this.#core = core
@@ -89,7 +105,8 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
     this.#tables = core.pin(levels)
     const children: Cursor[] = [core.mem.cursor(seq), ...core.imms.map((m) => m.cursor(seq))]
     for (const table of levels[0] ?? []) children.push(table.reader.cursor())
-    for (const tables of levels.slice(1)) if (tables.length > 0) children.push(new LevelCursor(tables.map((t) => t.reader)))
+    for (const tables of levels.slice(1))
+      if (tables.length > 0) children.push(new LevelCursor(tables.map((t) => t.reader)))
     this.#cursor = new MergeCursor(children)
   }
 
@@ -111,7 +128,10 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
   /** Up to `size` next entries; fewer (or none) at the end. */
   async nextv(size: number): Promise<Entry[]> {
     if (!Number.isInteger(size) || size < 0) {
-      throw new LsmError(ErrorCode.INVALID_OPTION, `engine: nextv() takes a whole number; got ${String(size)}`)
+      throw new LsmError(
+        ErrorCode.INVALID_OPTION,
+        `engine: nextv() takes a whole number; got ${String(size)}`,
+      )
     }
     const entries: Entry[] = []
     while (entries.length < size) {
@@ -143,11 +163,23 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
     if (this.#reverse) {
       const bound = this.#upper !== undefined && compareKeys(key, this.#upper) > 0 ? this.#upper : key
       this.#cursor.seekForPrev(bound)
-      if (!this.#upperInclusive && this.#upper !== undefined && this.#cursor.valid && compareKeys(this.#cursor.key, this.#upper) === 0) this.#cursor.prev()
+      if (
+        !this.#upperInclusive &&
+        this.#upper !== undefined &&
+        this.#cursor.valid &&
+        compareKeys(this.#cursor.key, this.#upper) === 0
+      )
+        this.#cursor.prev()
     } else {
       const bound = this.#lower !== undefined && compareKeys(key, this.#lower) < 0 ? this.#lower : key
       this.#cursor.seek(bound)
-      if (!this.#lowerInclusive && this.#lower !== undefined && this.#cursor.valid && compareKeys(this.#cursor.key, this.#lower) === 0) this.#cursor.next()
+      if (
+        !this.#lowerInclusive &&
+        this.#lower !== undefined &&
+        this.#cursor.valid &&
+        compareKeys(this.#cursor.key, this.#lower) === 0
+      )
+        this.#cursor.next()
     }
   }
 

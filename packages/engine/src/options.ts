@@ -94,7 +94,8 @@ function invalid(message: string): LsmError {
 }
 
 function pick<T>(name: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) throw invalid(`${name} must be one of ${allowed.join(', ')}; got ${String(value)}`)
+  if (!allowed.includes(value as T))
+    throw invalid(`${name} must be one of ${allowed.join(', ')}; got ${String(value)}`)
   return value as T
 }
 
@@ -116,8 +117,11 @@ function flag(name: string, value: unknown): boolean {
  * @throws {@link LsmError} `LEVEL_INVALID_OPTION` naming the first bad option.
  */
 export function resolveOptions(options: EngineOptions | undefined): ResolvedOptions {
-  if (options !== undefined && (typeof options !== 'object' || options === null)) throw invalid('options must be an object')
-  const o = { ...DEFAULTS, ...options }
+  if (options !== undefined && (typeof options !== 'object' || options === null))
+    throw invalid('options must be an object')
+  // An option given as `undefined` is not given, as for iterator options and `fs`.
+  const given = Object.entries(options ?? {}).filter(([, value]) => value !== undefined)
+  const o = { ...DEFAULTS, ...(Object.fromEntries(given) as EngineOptions) }
   const resolved: ResolvedOptions = {
     fs: options?.fs ?? new NodeFileSystem(),
     createIfMissing: flag('createIfMissing', o.createIfMissing),
@@ -136,7 +140,10 @@ export function resolveOptions(options: EngineOptions | undefined): ResolvedOpti
     l0StopTrigger: integer('l0StopTrigger', o.l0StopTrigger, 2),
     l1MaxBytes: integer('l1MaxBytes', o.l1MaxBytes, 1024),
   }
-  if (resolved.l0SlowdownTrigger < resolved.l0CompactionTrigger || resolved.l0StopTrigger < resolved.l0SlowdownTrigger) {
+  if (
+    resolved.l0SlowdownTrigger < resolved.l0CompactionTrigger ||
+    resolved.l0StopTrigger < resolved.l0SlowdownTrigger
+  ) {
     throw invalid('need l0CompactionTrigger <= l0SlowdownTrigger <= l0StopTrigger')
   }
   return resolved

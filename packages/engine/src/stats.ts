@@ -81,7 +81,9 @@ export function collectStats(core: Core): EngineStats {
       entries: m.entryCount,
       frozen: i > 0,
     })),
-    logFiles: [...core.logIds].sort((a, b) => a - b).map((id) => core.path(id, LOG_SUFFIX).split('/').at(-1)!),
+    logFiles: [...core.logIds]
+      .sort((a, b) => a - b)
+      .map((id) => core.path(id, LOG_SUFFIX).split('/').at(-1)!),
     bytesWritten: { user: c.userBytes, log: c.logBytes, flush: c.flushBytes, compaction: c.compactionBytes },
     writeAmplification: c.userBytes === 0 ? 0 : written / c.userBytes,
     flushes: c.flushes,

@@ -123,7 +123,12 @@ describe('Engine input checks', () => {
     const { options } = memory()
     await using db = await Engine.open('/db', options)
     await rejectsWith(db.put('a', 'b', { sync: 'yes' as never }), 'LEVEL_INVALID_OPTION')
-    for (const bad of [{ durability: 'always' }, { memtableSize: -1 }, { enableWal: 1 }, { walRecovery: 'x' }]) {
+    for (const bad of [
+      { durability: 'always' },
+      { memtableSize: -1 },
+      { enableWal: 1 },
+      { walRecovery: 'x' },
+    ]) {
       await rejectsWith(Engine.open('/other', { ...options, ...bad } as never), 'LEVEL_INVALID_OPTION')
     }
   })

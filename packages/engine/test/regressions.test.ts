@@ -6,7 +6,12 @@ describe('regressions', () => {
   it('keeps a table readable after a trivial move takes it down a level', async () => {
     // The bug: a table moved down unchanged was also dropped as a compaction input, so its
     // reader was closed while the new level still listed it.
-    const { options } = memory({ memtableSize: 4096, l0CompactionTrigger: 2, l1MaxBytes: 4096, targetFileSize: 4096 })
+    const { options } = memory({
+      memtableSize: 4096,
+      l0CompactionTrigger: 2,
+      l1MaxBytes: 4096,
+      targetFileSize: 4096,
+    })
     const db = await Engine.open('/db', options)
     const value = 'v'.repeat(100)
     for (let i = 0; i < 600; i++) await db.put(`key${String(i).padStart(5, '0')}`, value)
@@ -15,7 +20,12 @@ describe('regressions', () => {
     for (let round = 0; round < 50 && db.stats().compactions < 3; round++) {
       await new Promise((resolve) => setTimeout(resolve, 5))
     }
-    expect(db.stats().levels.slice(2).some((level) => level.files > 0)).toBe(true)
+    expect(
+      db
+        .stats()
+        .levels.slice(2)
+        .some((level) => level.files > 0),
+    ).toBe(true)
     for (let i = 0; i < 600; i++) expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBe(value)
     await db.close()
   })

@@ -17,7 +17,8 @@ export class Background {
 
   /** Starts the background loop unless it runs already. */
   schedule(): void {
-    if (this.#running !== undefined || this.core.failure !== undefined || this.core.status === 'closed') return
+    if (this.#running !== undefined || this.core.failure !== undefined || this.core.status === 'closed')
+      return
     this.#run(() => this.#loop())
   }
 
@@ -67,7 +68,9 @@ export class Background {
     const core = this.core
     if (core.failure !== undefined || core.status === 'closed') return false
     if (core.imms.length > 0) return true
-    return (core.status === 'open' || this.#writesStalled()) && pickCompaction(core, this.#pointers) !== undefined
+    return (
+      (core.status === 'open' || this.#writesStalled()) && pickCompaction(core, this.#pointers) !== undefined
+    )
   }
 
   #writesStalled(): boolean {
@@ -80,7 +83,10 @@ export class Background {
 
   // Runs `job` once no other job runs; a failure puts the engine in the failed state.
   async #exclusive(job: () => Promise<void>): Promise<void> {
-    await this.idle()
+    // Check again after each await: a schedule() queued by the last job's end can start the loop
+    // between idle() resolving and this continuation, and two jobs must never run at once.
+    do await this.idle()
+    while (this.#running !== undefined)
     const done = this.#run(job)
     await done
     if (this.core.failure !== undefined) throw this.core.failure

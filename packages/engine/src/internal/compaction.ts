@@ -44,7 +44,8 @@ export function pickCompaction(core: Core, pointers: CompactPointers): Compactio
     const tables = levels[level] ?? []
     if (levelBytes(tables) <= maxLevelBytes(core, level)) continue
     const after = pointers[level]
-    const pick = tables.find((t) => after === undefined || compareKeys(t.smallestKey, after) > 0) ?? tables[0]!
+    const pick =
+      tables.find((t) => after === undefined || compareKeys(t.smallestKey, after) > 0) ?? tables[0]!
     return plan(levels, level, [pick], false)
   }
   return undefined
@@ -75,7 +76,9 @@ export async function runCompaction(
 ): Promise<void> {
   const target = c.level + 1
   const [smallest, largest] = keyRange([...c.inputs, ...c.overlaps])
-  const deeper = core.levels.slice(target + 1).some((tables) => tables.some((t) => t.overlaps(smallest, largest)))
+  const deeper = core.levels
+    .slice(target + 1)
+    .some((tables) => tables.some((t) => t.overlaps(smallest, largest)))
   // A trivial move: with nothing to merge with, the file itself moves down a level.
   const moved = !c.manual && c.level > 0 && c.overlaps.length === 0 && c.inputs.length === 1
   const outputs = moved ? [...c.inputs] : await merge(core, c, !deeper, between)

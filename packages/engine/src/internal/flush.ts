@@ -18,7 +18,10 @@ export async function flushOldest(core: Core): Promise<void> {
   if (imm === undefined) return
   let table: TableFile | undefined
   if (imm.entryCount > 0) {
-    const builder = new TableBuilder({ blockSize: core.options.blockSize, bitsPerKey: core.options.bloomBitsPerKey })
+    const builder = new TableBuilder({
+      blockSize: core.options.blockSize,
+      bitsPerKey: core.options.bloomBitsPerKey,
+    })
     let n = 0
     for (const { key, value } of imm.entries()) {
       builder.add(key, value)

@@ -13,7 +13,7 @@ import { fileName, LEVEL_COUNT, LOCK_FILE, LOG_SUFFIX, parseFileName, TABLE_SUFF
 import type { ResolvedOptions } from '../options.js'
 import { Core } from './core.js'
 import { Memtable } from './memtable.js'
-import { type Levels, TableFile } from './table-file.js'
+import { TableFile } from './table-file.js'
 
 /** What replaying the logs produced. */
 interface Replay {
@@ -45,7 +45,8 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
     await removeStaleManifestTemp(dir, { fs })
     const state = await readManifest(dir, { fs })
     if (state !== undefined && o.errorIfExists) throw notOpen(`${dir} exists and errorIfExists is true`)
-    if (state === undefined && !o.createIfMissing) throw notOpen(`${dir} holds no database and createIfMissing is false`)
+    if (state === undefined && !o.createIfMissing)
+      throw notOpen(`${dir} holds no database and createIfMissing is false`)
     const files = (await fs.list(dir)).flatMap((name) => {
       const parsed = parseFileName(name)
       return parsed === undefined ? [] : [{ name, ...parsed }]
@@ -62,7 +63,9 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
         const name = fileName(id, TABLE_SUFFIX)
         const path = join(dir, name)
         if (!onDisk.has(name)) {
-          throw new LsmError(ErrorCode.CORRUPTION, `engine: table ${path} is in the manifest but missing`, { file: path })
+          throw new LsmError(ErrorCode.CORRUPTION, `engine: table ${path} is in the manifest but missing`, {
+            file: path,
+          })
         }
         const table = new TableFile(id, await TableReader.open(path, { fs, cache }))
         tables.push(table)
@@ -72,7 +75,11 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
 
     const logNumber = state?.logNumber ?? 0
     const logs = files.filter((f) => f.kind === 'log' && f.id >= logNumber).sort((a, b) => a.id - b.id)
-    const replay = await replayLogs(dir, o, logs.map((f) => f.id))
+    const replay = await replayLogs(
+      dir,
+      o,
+      logs.map((f) => f.id),
+    )
 
     const removed: string[] = []
     const referenced = new Set(tables.map((t) => t.id))
@@ -120,7 +127,10 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
     const path = join(dir, fileName(id, LOG_SUFFIX))
     const mem = new Memtable(id)
     replay.memtables.push(mem)
-    const reader = await LogReader.open(path, { fs: o.fs, mode: o.walRecovery === 'skip' ? 'skip' : 'tolerate-tail' })
+    const reader = await LogReader.open(path, {
+      fs: o.fs,
+      mode: o.walRecovery === 'skip' ? 'skip' : 'tolerate-tail',
+    })
     let stop = false
     try {
       for await (const batch of reader.batches()) {
@@ -170,4 +180,3 @@ async function cutTail(o: ResolvedOptions, path: string, size: number): Promise<
 function notOpen(message: string): LsmError {
   return new LsmError(ErrorCode.DATABASE_NOT_OPEN, `engine: ${message}`)
 }
-

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { LogWriter, type LogEntryInput } from '@lsmkit/log'
+import { type LogEntryInput, LogWriter } from '@lsmkit/log'
 import { LOG_SUFFIX } from '../format.js'
 import type { Background } from './background.js'
 import type { Core } from './core.js'

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { TableReader, type TableBuilder, writeTable } from '@lsmkit/sstable'
+import { type TableBuilder, TableReader, writeTable } from '@lsmkit/sstable'
 import { TABLE_SUFFIX } from '../format.js'
 import type { Core } from './core.js'
 import { TableFile } from './table-file.js'
