@@ -85,7 +85,9 @@ rmSync(dir, { recursive: true, force: true })
 
 const floor = rows[2]!
 console.log(`log append: ${entries} batches of one entry (16-byte key, 100-byte value), 128-byte blocks`)
-console.log(`${'row'.padEnd(24)} ${'MB/s'.padStart(9)} ${'batches/s'.padStart(12)} ${'µs/batch'.padStart(9)} ${'÷ raw/record'.padStart(13)}`)
+console.log(
+  `${'row'.padEnd(24)} ${'MB/s'.padStart(9)} ${'batches/s'.padStart(12)} ${'µs/batch'.padStart(9)} ${'÷ raw/record'.padStart(13)}`,
+)
 for (const row of rows) {
   const mbps = row.bytes / row.seconds / 1e6
   const perSec = entries / row.seconds
