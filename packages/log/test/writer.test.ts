@@ -87,9 +87,9 @@ describe('LogWriter on real files', () => {
     const path = join(dir, '000001.wal')
     const writer = await LogWriter.create(path)
     const before = writer.size
-    expect(() => writer.addAll([small('a'), [{ key: 'x' as unknown as Uint8Array }]], { flush: true })).toThrow(
-      expect.objectContaining({ code: 'LEVEL_INVALID_KEY' }),
-    )
+    expect(() =>
+      writer.addAll([small('a'), [{ key: 'x' as unknown as Uint8Array }]], { flush: true }),
+    ).toThrow(expect.objectContaining({ code: 'LEVEL_INVALID_KEY' }))
     expect(writer.size).toBe(before)
     await writer.close()
     expect(await readBack(path)).toEqual([])
