@@ -2,24 +2,9 @@ import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { ErrorCode, NodeFileSystem } from '@lsmkit/fs'
-import {
-  encodeManifest,
-  type ManifestState,
-  readManifest,
-  removeStaleManifestTemp,
-  writeManifest,
-} from '@lsmkit/manifest'
+import { encodeManifest, readManifest, removeStaleManifestTemp, writeManifest } from '@lsmkit/manifest'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { EXAMPLE_STATE } from './support.js'
-
-const OLD: ManifestState = {
-  logNumber: 7,
-  nextFileNumber: 9,
-  levels: [
-    [8, 6],
-    [2, 3],
-  ],
-}
+import { EXAMPLE_STATE, OLD } from './support.js'
 
 describe('the manifest on a real file system', () => {
   const fs = new NodeFileSystem()

@@ -89,3 +89,13 @@ export async function outcomeOf(read: Promise<ManifestState | undefined>): Promi
 export function plantManifest(fs: MemoryFileSystem, text: string): void {
   fs.writeFileSync(MANIFEST_PATH, bytesOf(text), { durable: true })
 }
+
+/** A manifest state the write tests replace. */
+export const OLD: ManifestState = {
+  logNumber: 7,
+  nextFileNumber: 9,
+  levels: [
+    [8, 6],
+    [2, 3],
+  ],
+}

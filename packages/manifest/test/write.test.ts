@@ -7,16 +7,8 @@ import {
   writeManifest,
 } from '@lsmkit/manifest'
 import { describe, expect, it } from 'vitest'
-import { bytesOf, DB, MANIFEST_PATH, outcomeOf, plantManifest, TEMP_PATH } from './support.js'
+import { bytesOf, DB, MANIFEST_PATH, OLD, outcomeOf, plantManifest, TEMP_PATH } from './support.js'
 
-const OLD: ManifestState = {
-  logNumber: 7,
-  nextFileNumber: 9,
-  levels: [
-    [8, 6],
-    [2, 3],
-  ],
-}
 const NEW: ManifestState = { logNumber: 10, nextFileNumber: 11, levels: [[9, 8, 6], [2, 3], [1]] }
 const LATER: ManifestState = { logNumber: 12, nextFileNumber: 13, levels: [[11], [2, 3, 9]] }
 
