@@ -9,11 +9,12 @@ import { type Bytes, toKey, toValue } from './input.js'
 import { Background } from './internal/background.js'
 import { type Core, notOpen } from './internal/core.js'
 import { Memtable } from './internal/memtable.js'
+import { currentView, lookup, type ReadView } from './internal/read-view.js'
 import { recover } from './internal/recovery.js'
-import { findTable } from './internal/table-file.js'
 import { WriteQueue } from './internal/write-queue.js'
 import { EngineIterator, type IteratorOptions } from './iterator.js'
 import { type EngineOptions, resolveOptions } from './options.js'
+import { EngineSnapshot } from './snapshot.js'
 import { collectStats, type EngineStats } from './stats.js'
 
 /** Options of a single write. */
@@ -56,6 +57,7 @@ export class Engine implements AsyncDisposable {
   readonly #writes: WriteQueue
   readonly #background: Background
   readonly #iterators = new Set<EngineIterator>()
+  readonly #snapshots = new Set<EngineSnapshot>()
   #closing: Promise<void> | undefined
 
   private constructor(core: Core) {
@@ -155,21 +157,8 @@ export class Engine implements AsyncDisposable {
    * from the page cache, so a lookup never waits on the thread pool.
    */
   getSync(key: Bytes): Uint8Array | undefined {
-    const core = this.#core
-    if (core.status !== 'open') throw notOpen()
-    const k = toKey(key)
-    const found = core.mem.get(k) ?? findInFrozen(core.imms, k)
-    if (found !== undefined) return found.value?.slice()
-    for (const table of core.levels[0] ?? []) {
-      if (!table.covers(k)) continue
-      const entry = table.reader.get(k)
-      if (entry !== undefined) return entry.value?.slice()
-    }
-    for (let level = 1; level < core.levels.length; level++) {
-      const entry = findTable(core.levels[level]!, k)?.reader.get(k)
-      if (entry !== undefined) return entry.value?.slice()
-    }
-    return undefined
+    if (this.#core.status !== 'open') throw notOpen()
+    return lookup(currentView(this.#core), toKey(key))
   }
 
   /**
@@ -180,7 +169,29 @@ export class Engine implements AsyncDisposable {
    */
   iterator(options: IteratorOptions = {}): EngineIterator {
     if (this.#core.status !== 'open') throw notOpen()
-    const it = new EngineIterator(this.#core, options, (closed) => this.#iterators.delete(closed))
+    return this.#openIterator(currentView(this.#core), options)
+  }
+
+  /**
+   * An explicit snapshot of the database as it is now, for reads that must agree with each
+   * other; see {@link EngineSnapshot}. It keeps the tables it reads until it is closed: close
+   * it when done (close() closes any left open).
+   *
+   * @throws {@link LsmError} `LEVEL_DATABASE_NOT_OPEN`.
+   */
+  snapshot(): EngineSnapshot {
+    if (this.#core.status !== 'open') throw notOpen()
+    const snapshot = new EngineSnapshot(this.#core, {
+      openIterator: (view, options) => this.#openIterator(view, options),
+      onClose: (closed) => this.#snapshots.delete(closed),
+    })
+    this.#snapshots.add(snapshot)
+    return snapshot
+  }
+
+  // `view` is the live core, or a snapshot's view of it.
+  #openIterator(view: ReadView, options: IteratorOptions): EngineIterator {
+    const it = new EngineIterator(this.#core, view, options, (closed) => this.#iterators.delete(closed))
     this.#iterators.add(it)
     return it
   }
@@ -212,9 +223,9 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * Waits for queued writes and running background work, closes open iterators, syncs the
-   * log and releases the lock. With the log on, memtables stay in the log (they are not
-   * flushed); with `enableWal: false` they are flushed to tables first. Closing twice is
+   * Waits for queued writes and running background work, closes open iterators and snapshots,
+   * syncs the log and releases the lock. With the log on, memtables stay in the log (they are
+   * not flushed); with `enableWal: false` they are flushed to tables first. Closing twice is
    * harmless.
    *
    * @throws {@link LsmError} `LEVEL_IO_ERROR` when the final sync fails, or when an I/O
@@ -237,6 +248,7 @@ export class Engine implements AsyncDisposable {
     core.status = 'closing'
     await this.#writes.idle()
     for (const it of [...this.#iterators]) await it.close()
+    for (const snapshot of [...this.#snapshots]) await snapshot.close()
     let failure: unknown
     try {
       if (!core.options.enableWal && core.failure === undefined) {
@@ -265,17 +277,6 @@ export class Engine implements AsyncDisposable {
     failure = core.failure ?? failure
     if (failure !== undefined) throw failure
   }
-}
-
-function findInFrozen(
-  imms: readonly Memtable[],
-  key: Uint8Array,
-): { value: Uint8Array | undefined } | undefined {
-  for (const imm of imms) {
-    const found = imm.get(key)
-    if (found !== undefined) return found
-  }
-  return undefined
 }
 
 function syncOption(options: WriteOptions | undefined): boolean {

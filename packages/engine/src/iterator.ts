@@ -8,8 +8,7 @@ import { compareKeys } from '@lsmkit/sstable'
 import { type Bytes, toKey } from './input.js'
 import type { Core } from './internal/core.js'
 import type { Cursor } from './internal/cursor.js'
-import { LevelCursor } from './internal/level-cursor.js'
-import { MergeCursor } from './internal/merge-cursor.js'
+import { type ReadView, viewCursor } from './internal/read-view.js'
 import type { TableFile } from './internal/table-file.js'
 
 /**
@@ -64,8 +63,8 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
   #fresh = false
   #closed = false
 
-  /** @internal Use `db.iterator()`. */
-  constructor(core: Core, options: IteratorOptions, onClose: (it: EngineIterator) => void) {
+  /** @internal Use `db.iterator()` or `snapshot.iterator()`; `view` is what it reads. */
+  constructor(core: Core, view: ReadView, options: IteratorOptions, onClose: (it: EngineIterator) => void) {
     if (typeof options !== 'object' || options === null) {
       throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: iterator options must be an object')
     }
@@ -100,14 +99,9 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
     this.#limit = limit === -1 ? Number.POSITIVE_INFINITY : limit
     this.#core = core
     this.#onClose = onClose
-    const seq = core.seq
-    const levels = core.levels
-    this.#tables = core.pin(levels)
-    const children: Cursor[] = [core.mem.cursor(seq), ...core.imms.map((m) => m.cursor(seq))]
-    for (const table of levels[0] ?? []) children.push(table.reader.cursor())
-    for (const tables of levels.slice(1))
-      if (tables.length > 0) children.push(new LevelCursor(tables.map((t) => t.reader)))
-    this.#cursor = new MergeCursor(children)
+    // The iterator pins the view's tables itself, so it outlives a snapshot it came from.
+    this.#tables = core.pin(view.levels)
+    this.#cursor = viewCursor(view)
   }
 
   /**

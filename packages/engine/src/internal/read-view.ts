@@ -1,0 +1,60 @@
+/**
+ * A read view: what one read sees. The live database is a view at the newest sequence number;
+ * an iterator or an explicit snapshot holds a view frozen when it was made.
+ *
+ * @module
+ */
+import type { Core } from './core.js'
+import type { Cursor } from './cursor.js'
+import { LevelCursor } from './level-cursor.js'
+import type { Memtable } from './memtable.js'
+import { MergeCursor } from './merge-cursor.js'
+import { findTable, type Levels } from './table-file.js'
+
+/** The sources of a read, newest first, and the sequence number memtables are read at. */
+export interface ReadView {
+  /** Memtable versions newer than this are invisible. */
+  readonly seq: number
+  /** The active memtable, then frozen ones, newest first. */
+  readonly memtables: readonly Memtable[]
+  /** The tables of every level. */
+  readonly levels: Levels
+}
+
+/** The database as it is now. The memtables are captured, so a later rotation does not matter. */
+export function currentView(core: Core): ReadView {
+  return { seq: core.seq, memtables: [core.mem, ...core.imms], levels: core.levels }
+}
+
+/**
+ * Looks `key` up in `view`: memtables newest first, then L0 newest first, then one table per
+ * deeper level (each table consults its bloom filter first). The value is the caller's own copy;
+ * `undefined` when the key is absent or deleted.
+ */
+export function lookup(view: ReadView, key: Uint8Array): Uint8Array | undefined {
+  for (const memtable of view.memtables) {
+    const found = memtable.get(key, view.seq)
+    if (found !== undefined) return found.value?.slice()
+  }
+  const levels = view.levels
+  for (const table of levels[0] ?? []) {
+    if (!table.covers(key)) continue
+    const entry = table.reader.get(key)
+    if (entry !== undefined) return entry.value?.slice()
+  }
+  for (let level = 1; level < levels.length; level++) {
+    const entry = findTable(levels[level]!, key)?.reader.get(key)
+    if (entry !== undefined) return entry.value?.slice()
+  }
+  return undefined
+}
+
+/** A cursor merging every source of `view`, newest first; tombstones show as `undefined` values. */
+export function viewCursor(view: ReadView): Cursor {
+  const children: Cursor[] = view.memtables.map((m) => m.cursor(view.seq))
+  for (const table of view.levels[0] ?? []) children.push(table.reader.cursor())
+  for (const tables of view.levels.slice(1)) {
+    if (tables.length > 0) children.push(new LevelCursor(tables.map((t) => t.reader)))
+  }
+  return new MergeCursor(children)
+}
