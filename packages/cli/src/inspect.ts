@@ -52,7 +52,7 @@ export interface TreeInfo {
  * Reads the tree of the database in `dir`: the manifest, then each table's properties (its
  * footer, index and properties block; data blocks are not read).
  *
- * @throws {@link Error} when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
+ * @throws `Error` when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
  *   damaged manifest or table, `LEVEL_IO_ERROR` for a missing one.
  */
 export async function inspectTree(dir: string): Promise<TreeInfo> {

@@ -39,7 +39,7 @@ export type BatchOperation =
  * bytes, values 1 to 65,535 bytes. Reads return `Uint8Array`s, `undefined` when not found.
  * Writes are applied in the order they are called, and each batch atomically.
  *
- * Every method rejects with an {@link LsmError}: `LEVEL_DATABASE_NOT_OPEN` after close,
+ * Every method rejects with an {@link @lsmkit/fs!LsmError}: `LEVEL_DATABASE_NOT_OPEN` after close,
  * `LEVEL_INVALID_KEY` / `LEVEL_INVALID_VALUE` / `LEVEL_INVALID_OPTION` for bad arguments (and
  * then nothing is written), `LEVEL_IO_ERROR` once an I/O failure has stopped writes (reopen to
  * recover), `LEVEL_CORRUPTION` for damaged files.
@@ -70,7 +70,7 @@ export class Engine implements AsyncDisposable {
    * Opens the database in `dir`, creating it unless `createIfMissing` is false, and recovers
    * what its logs hold. Recovered memtables are flushed in the background.
    *
-   * @throws {@link LsmError} `LEVEL_LOCKED` when another handle (in this process or another)
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_LOCKED` when another handle (in this process or another)
    *   has it open; `LEVEL_CORRUPTION` naming the file for a damaged manifest, a missing or
    *   damaged table, or a damaged log that `walRecovery` does not allow past;
    *   `LEVEL_DATABASE_NOT_OPEN` for `createIfMissing` / `errorIfExists` refusals;
@@ -164,7 +164,7 @@ export class Engine implements AsyncDisposable {
   /**
    * An iterator over a snapshot of the database taken now; see {@link EngineIterator}.
    *
-   * @throws {@link LsmError} `LEVEL_DATABASE_NOT_OPEN`, `LEVEL_INVALID_KEY` for a bad bound,
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_DATABASE_NOT_OPEN`, `LEVEL_INVALID_KEY` for a bad bound,
    *   `LEVEL_INVALID_OPTION` for a bad `limit` or `reverse`.
    */
   iterator(options: IteratorOptions = {}): EngineIterator {
@@ -177,7 +177,7 @@ export class Engine implements AsyncDisposable {
    * other; see {@link EngineSnapshot}. It keeps the tables it reads until it is closed: close
    * it when done (close() closes any left open).
    *
-   * @throws {@link LsmError} `LEVEL_DATABASE_NOT_OPEN`.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_DATABASE_NOT_OPEN`.
    */
   snapshot(): EngineSnapshot {
     if (this.#core.status !== 'open') throw notOpen()
@@ -228,7 +228,7 @@ export class Engine implements AsyncDisposable {
    * not flushed); with `enableWal: false` they are flushed to tables first. Closing twice is
    * harmless.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the final sync fails, or when an I/O
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` when the final sync fails, or when an I/O
    *   failure has stopped writes (even one in background work after the last write); the lock
    *   is released all the same.
    */

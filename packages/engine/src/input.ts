@@ -14,7 +14,7 @@ const encoder = new TextEncoder()
 /**
  * The bytes of a key.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_KEY` for anything but a string or Uint8Array, or a
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` for anything but a string or Uint8Array, or a
  *   key longer than 65,535 bytes.
  */
 export function toKey(key: unknown): Uint8Array {
@@ -37,7 +37,7 @@ export function toKey(key: unknown): Uint8Array {
 /**
  * The bytes of a value.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_VALUE` for anything but a string or Uint8Array, an
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_VALUE` for anything but a string or Uint8Array, an
  *   empty value (length 0 marks a delete in the log) or one longer than 65,535 bytes.
  */
 export function toValue(value: unknown): Uint8Array {

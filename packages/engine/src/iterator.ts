@@ -107,7 +107,7 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
   /**
    * The next entry.
    *
-   * @throws {@link LsmError} `LEVEL_CLOSED` after close; `LEVEL_CORRUPTION` when a table is
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` after close; `LEVEL_CORRUPTION` when a table is
    *   damaged.
    */
   async next(): Promise<IteratorResult<Entry, undefined>> {

@@ -114,7 +114,7 @@ function flag(name: string, value: unknown): boolean {
 /**
  * Checks `options` and fills in defaults.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_OPTION` naming the first bad option.
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` naming the first bad option.
  */
 export function resolveOptions(options: EngineOptions | undefined): ResolvedOptions {
   if (options !== undefined && (typeof options !== 'object' || options === null))

@@ -74,7 +74,7 @@ export class EngineSnapshot implements AsyncDisposable {
   /**
    * The value `key` had when the snapshot was taken, or `undefined`.
    *
-   * @throws {@link LsmError} `LEVEL_CLOSED` after the snapshot's close;
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` after the snapshot's close;
    *   `LEVEL_DATABASE_NOT_OPEN` once the database closed; `LEVEL_INVALID_KEY`.
    */
   async get(key: Bytes): Promise<Uint8Array | undefined> {
@@ -93,7 +93,7 @@ export class EngineSnapshot implements AsyncDisposable {
   /**
    * An iterator over the snapshot; options as for {@link Engine.iterator}.
    *
-   * @throws {@link LsmError} as {@link EngineSnapshot.get}, and as {@link Engine.iterator}.
+   * @throws {@link @lsmkit/fs!LsmError} as {@link EngineSnapshot.get}, and as {@link Engine.iterator}.
    */
   iterator(options: IteratorOptions = {}): EngineIterator {
     this.#checkOpen()

@@ -10,17 +10,26 @@ import { decodeValue } from './value-codec.js'
 
 /** The options abstract-level gives `db._iterator()`: encoded range, order, limit, flags. */
 export interface PrivateIteratorOptions {
+  /** Only keys greater than this. */
   readonly gt?: Uint8Array
+  /** Only keys greater than or equal to this. */
   readonly gte?: Uint8Array
+  /** Only keys less than this. */
   readonly lt?: Uint8Array
+  /** Only keys less than or equal to this. */
   readonly lte?: Uint8Array
+  /** Largest key first. */
   readonly reverse: boolean
+  /** At most this many entries; -1 for no limit. */
   readonly limit: number
+  /** Whether keys are wanted (else `undefined` is handed over in their place). */
   readonly keys?: boolean
+  /** Whether values are wanted. */
   readonly values?: boolean
 }
 
-type LevelEntry = [key: Uint8Array | undefined, value: Uint8Array | undefined]
+/** An entry as abstract-level's private iterator API hands it over: encoded key and value. */
+export type LevelEntry = [key: Uint8Array | undefined, value: Uint8Array | undefined]
 
 /**
  * The engine iterator's options for abstract-level's: the range, order and limit (-1 for none,

@@ -21,13 +21,18 @@ export type LsmLevelOptions<K = string, V = string> = AbstractDatabaseOptions<K,
   Omit<EngineOptions, 'createIfMissing' | 'errorIfExists'>
 
 /** Operations of `_batch()`, as abstract-level gives them: encoded, one per entry. */
-interface PrivateOperation {
+export interface PrivateOperation {
+  /** A put or a delete. */
   readonly type: 'put' | 'del'
+  /** The encoded key. */
   readonly key: Uint8Array
+  /** The encoded value, for a put. */
   readonly value?: Uint8Array
 }
 
-interface ReadOptions {
+/** The options abstract-level gives private reads: an explicit snapshot, if any. */
+export interface ReadOptions {
+  /** The {@link LsmSnapshot} to read from, when one was given. */
   readonly snapshot?: unknown
 }
 

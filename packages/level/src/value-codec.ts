@@ -31,7 +31,7 @@ export const MAX_LEVEL_VALUE_LENGTH = 65_534
 /**
  * The stored form of `value`: {@link VALUE_FORMAT_V1} followed by its bytes (a new array).
  *
- * @throws {@link LsmError} `LEVEL_INVALID_VALUE` for a value longer than
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_VALUE` for a value longer than
  *   {@link MAX_LEVEL_VALUE_LENGTH}.
  */
 export function encodeValue(value: Uint8Array): Uint8Array {
@@ -50,7 +50,7 @@ export function encodeValue(value: Uint8Array): Uint8Array {
 /**
  * The caller's value inside `stored`: a view of `stored` past the prefix, no copy.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` when `stored` does not start with
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when `stored` does not start with
  *   {@link VALUE_FORMAT_V1}: a database written through the engine directly, not the adapter.
  */
 export function decodeValue(stored: Uint8Array): Uint8Array {

@@ -29,7 +29,7 @@ export interface LogEntry {
  * Checks every entry of a batch and returns the encoded size, so that nothing is buffered
  * unless the whole batch is valid.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_OPTION` when `entries` is not an array,
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `entries` is not an array,
  *   `LEVEL_INVALID_KEY` for a missing or overlong key, `LEVEL_INVALID_VALUE` for a value that is
  *   not a Uint8Array, is empty (length 0 is reserved for deletes: omit the value to delete) or
  *   is longer than 65,535 bytes.
@@ -103,7 +103,7 @@ export function encodeBatchInto(entries: readonly LogEntryInput[], out: Uint8Arr
 /**
  * Encodes a batch into a new buffer.
  *
- * @throws {@link LsmError} as {@link batchEncodedSize} does.
+ * @throws {@link @lsmkit/fs!LsmError} as {@link batchEncodedSize} does.
  */
 export function encodeBatch(entries: readonly LogEntryInput[]): Uint8Array {
   const out = new Uint8Array(batchEncodedSize(entries))

@@ -52,7 +52,7 @@ export class LogBuilder {
   #finished = false
   #scratch = new Uint8Array(256)
 
-  /** @throws {@link LsmError} `LEVEL_INVALID_OPTION` for a bad block size or offset. */
+  /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` for a bad block size or offset. */
   constructor(options: LogBuilderOptions = {}) {
     this.blockSize = checkBlockSize(options.blockSize ?? DEFAULT_BLOCK_SIZE)
     const offset = options.offset ?? 0
@@ -78,7 +78,7 @@ export class LogBuilder {
    * Appends one batch as one record. The batch is checked whole before anything is framed, so
    * a bad entry leaves the builder as it was.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or `LEVEL_INVALID_OPTION`
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or `LEVEL_INVALID_OPTION`
    *   for a bad batch (see {@link LogEntryInput}); `LEVEL_CLOSED` after {@link LogBuilder.finish}.
    */
   add(entries: readonly LogEntryInput[]): void {
@@ -106,7 +106,7 @@ export class LogBuilder {
   /**
    * Takes every pending byte and ends the builder.
    *
-   * @throws {@link LsmError} `LEVEL_CLOSED` when already finished.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` when already finished.
    */
   finish(): Uint8Array {
     this.#checkOpen()

@@ -77,7 +77,7 @@ export function corruptionError(file: string, offset: number, reason: Corruption
 /**
  * Checks a corruption mode given as an option.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_OPTION` for anything but the three modes.
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` for anything but the three modes.
  */
 export function checkMode(mode: unknown): CorruptionMode {
   if (mode === 'tolerate-tail' || mode === 'strict' || mode === 'skip') return mode

@@ -47,7 +47,7 @@ export function decodeLogHeader(
 /**
  * Checks a block size given as an option.
  *
- * @throws {@link LsmError} `LEVEL_INVALID_OPTION` unless it is an integer from
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` unless it is an integer from
  *   {@link MIN_BLOCK_SIZE} to {@link MAX_BLOCK_SIZE}.
  */
 export function checkBlockSize(blockSize: unknown): number {

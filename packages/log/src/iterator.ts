@@ -40,7 +40,7 @@ export class LogIterator implements AsyncIterableIterator<LogEntry[]>, AsyncDisp
   /**
    * The next batch.
    *
-   * @throws {@link LsmError} as {@link LogReader.open} and {@link LogReader.batches} do.
+   * @throws {@link @lsmkit/fs!LsmError} as {@link LogReader.open} and {@link LogReader.batches} do.
    */
   next(): Promise<IteratorResult<LogEntry[], undefined>> {
     return this.#batches.next()
@@ -83,7 +83,7 @@ export class LogIterator implements AsyncIterableIterator<LogEntry[]>, AsyncDisp
  * }
  * ```
  *
- * @throws {@link LsmError} while iterating: `LEVEL_CORRUPTION` for damage the mode does not
+ * @throws {@link @lsmkit/fs!LsmError} while iterating: `LEVEL_CORRUPTION` for damage the mode does not
  *   tolerate (default `'tolerate-tail'`), `LEVEL_IO_ERROR` when the file cannot be read
  *   (`systemCode` `'ENOENT'` when missing), `LEVEL_INVALID_OPTION` for a bad option.
  */

@@ -99,7 +99,7 @@ export class LogReader {
   /**
    * Opens `path` and reads its header.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the file cannot be opened (`systemCode`
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` when the file cannot be opened (`systemCode`
    *   `'ENOENT'` when it does not exist); `LEVEL_CORRUPTION` for a damaged header that the mode
    *   does not tolerate; `LEVEL_NOT_SUPPORTED` for a log written by a newer format version;
    *   `LEVEL_INVALID_OPTION` for a bad option.
@@ -145,7 +145,7 @@ export class LogReader {
   /**
    * The batches of the log, in order.
    *
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` (with `file` and `offset`) for damage the mode
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` (with `file` and `offset`) for damage the mode
    *   does not tolerate, `LEVEL_IO_ERROR` when a read fails, `LEVEL_CLOSED` when the reader is
    *   closed or was already read.
    */

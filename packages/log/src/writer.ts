@@ -78,7 +78,7 @@ export class LogWriter {
   /**
    * Creates a new log at `path` and writes its header to the operating system.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` (`systemCode` `'EEXIST'`) when the file exists:
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` (`systemCode` `'EEXIST'`) when the file exists:
    *   a log is never overwritten; `LEVEL_IO_ERROR` for other I/O failures;
    *   `LEVEL_INVALID_OPTION` for a bad block size.
    */
@@ -101,7 +101,7 @@ export class LogWriter {
    * a torn tail (a crash in mid-write) is cut off so that new batches follow the last intact
    * one; {@link LogWriter.droppedTailBytes} says how much was cut.
    *
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` when the log is damaged other than at its
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the log is damaged other than at its
    *   tail: nothing is truncated then; `LEVEL_INVALID_OPTION` when `blockSize` differs from the
    *   file's; `LEVEL_NOT_SUPPORTED` for a newer format; `LEVEL_IO_ERROR` for I/O failures.
    */
@@ -160,7 +160,7 @@ export class LogWriter {
    * With `{ flush: true }` the whole batch, partial block included, is handed over in the same
    * single write: the same as `add` then {@link LogWriter.flush}, at half the system calls.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY`, `LEVEL_INVALID_VALUE` or
    *   `LEVEL_INVALID_OPTION` for a bad batch, and then nothing is written; `LEVEL_IO_ERROR` when
    *   the write fails (the writer is then failed); `LEVEL_CLOSED` after close.
    */
@@ -173,7 +173,7 @@ export class LogWriter {
    * system in one write: what a group commit needs. Every batch is checked before any is
    * framed, so a bad one leaves the log as it was.
    *
-   * @throws {@link LsmError} as {@link LogWriter.add} does.
+   * @throws {@link @lsmkit/fs!LsmError} as {@link LogWriter.add} does.
    */
   addAll(batches: readonly (readonly LogEntryInput[])[], options?: { readonly flush?: boolean }): void {
     this.#checkUsable()
@@ -189,7 +189,7 @@ export class LogWriter {
   /**
    * Hands every buffered byte to the operating system. Synchronous; does not fsync.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the write fails; `LEVEL_CLOSED` after close.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` when the write fails; `LEVEL_CLOSED` after close.
    */
   flush(): void {
     this.#checkUsable()
@@ -202,7 +202,7 @@ export class LogWriter {
    * resolves. The first sync of a writer also syncs the log's directory, so that the file's
    * name survives a power cut too. The only method that fsyncs.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the write or the fsync fails;
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` when the write or the fsync fails;
    *   `LEVEL_CLOSED` after close.
    */
   async sync(): Promise<void> {
@@ -222,7 +222,7 @@ export class LogWriter {
    * Flushes and releases the file. Does not fsync: call {@link LogWriter.sync} first when the
    * tail must survive a power cut. Closing twice is harmless.
    *
-   * @throws {@link LsmError} `LEVEL_IO_ERROR` when the final flush fails (the file is released
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` when the final flush fails (the file is released
    *   all the same).
    */
   async close(): Promise<void> {

@@ -65,7 +65,7 @@ export class BlockCache {
   #evictions = 0
   #nextId = 1
 
-  /** @throws {@link LsmError} `LEVEL_INVALID_OPTION` when `capacityBytes` is not a non-negative integer. */
+  /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `capacityBytes` is not a non-negative integer. */
   constructor(options: BlockCacheOptions = {}) {
     const capacity = options.capacityBytes ?? DEFAULT_BLOCK_CACHE_CAPACITY
     if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 0) {

@@ -23,7 +23,7 @@ export class Block {
   readonly #reader: ByteReader
 
   /**
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` when the restart array is out of bounds, not
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the restart array is out of bounds, not
    *   increasing, or does not start at 0.
    */
   constructor(

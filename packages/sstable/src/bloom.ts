@@ -98,7 +98,7 @@ export class BloomFilter {
   readonly #bitCount: number
   readonly #probes: number
 
-  /** @throws {@link LsmError} `LEVEL_CORRUPTION` when the contents cannot be a filter. */
+  /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the contents cannot be a filter. */
   constructor(contents: Uint8Array, at: Location) {
     const bytes = contents.length - 1
     if (bytes * 8 < MIN_BLOOM_BITS) throw corruption(at, `filter of ${bytes} bytes is too small`)

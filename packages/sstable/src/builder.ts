@@ -108,7 +108,7 @@ export class TableBuilder {
   #tombstoneCount = 0
   #finished = false
 
-  /** @throws {@link LsmError} `LEVEL_INVALID_OPTION` for an option out of range. */
+  /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` for an option out of range. */
   constructor(options: TableBuilderOptions = {}) {
     this.blockSize = checkOption('blockSize', options.blockSize, DEFAULT_BLOCK_SIZE, 2 ** 28)
     this.restartInterval = checkOption(
@@ -150,7 +150,7 @@ export class TableBuilder {
    * Adds an entry: `value` is the key's value, or `undefined` for a tombstone. The bytes are
    * copied, so the caller may reuse its arrays.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array, is longer
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array, is longer
    *   than 65,535 bytes, or does not sort strictly after the previous key;
    *   `LEVEL_INVALID_VALUE` when `value` is neither a Uint8Array nor undefined, or is longer
    *   than 65,535 bytes; `LEVEL_CLOSED` after {@link TableBuilder.finish}. Nothing is added
@@ -192,7 +192,7 @@ export class TableBuilder {
    * An empty table is refused rather than written: it would have no smallest or largest key
    * to file it under. The builder stays open when that happens.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_OPTION` when no entry was added; `LEVEL_CLOSED`
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when no entry was added; `LEVEL_CLOSED`
    *   when already finished.
    */
   finish(): { bytes: Uint8Array; meta: TableMeta } {

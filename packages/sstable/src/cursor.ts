@@ -50,7 +50,7 @@ export interface TableBlocks {
   find(key: Uint8Array): number
   /** Data block `i`, checked and parsed, from the cache when there is one. */
   load(i: number): Block
-  /** @throws {@link LsmError} `LEVEL_CLOSED` once the reader is closed. */
+  /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` once the reader is closed. */
   checkOpen(): void
   /** True once the reader is closed. */
   readonly closed: boolean
@@ -92,7 +92,7 @@ export class TableCursor {
   /**
    * A copy of the current key, the caller's to keep (see {@link TableEntry}).
    *
-   * @throws {@link LsmError} `LEVEL_NOT_SUPPORTED` when not {@link TableCursor.valid};
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` when not {@link TableCursor.valid};
    *   `LEVEL_CLOSED` after the reader closed.
    */
   get key(): Uint8Array {
@@ -102,7 +102,7 @@ export class TableCursor {
   /**
    * A copy of the current value, or `undefined` when the entry is a tombstone.
    *
-   * @throws {@link LsmError} as {@link TableCursor.key} does.
+   * @throws {@link @lsmkit/fs!LsmError} as {@link TableCursor.key} does.
    */
   get value(): Uint8Array | undefined {
     return this.#current().value
@@ -111,7 +111,7 @@ export class TableCursor {
   /**
    * Moves to the first entry.
    *
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` when a block it reads is damaged (the cursor is
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when a block it reads is damaged (the cursor is
    *   then invalid); `LEVEL_CLOSED` after the reader closed. Every move below throws these too.
    */
   seekToFirst(): void {
@@ -128,7 +128,7 @@ export class TableCursor {
   /**
    * Moves to the first entry whose key is at least `key`; invalid when there is none.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array.
    */
   seek(key: Uint8Array): void {
     checkKey(key)
@@ -139,7 +139,7 @@ export class TableCursor {
   /**
    * Moves to the last entry whose key is at most `key`; invalid when there is none.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array.
    */
   seekForPrev(key: Uint8Array): void {
     this.seek(key)
@@ -167,7 +167,7 @@ export class TableCursor {
    * Yields copies of the entries within `options`' bounds, in ascending key order, or
    * descending with `reverse`. Moves this cursor as it goes: do not move it while iterating.
    *
-   * @throws {@link LsmError} as the moves do, from the generator's `next()`;
+   * @throws {@link @lsmkit/fs!LsmError} as the moves do, from the generator's `next()`;
    *   `LEVEL_INVALID_KEY` when a bound is given that is not a Uint8Array.
    */
   *entries(options: TableRangeOptions = {}): Generator<TableEntry, void, undefined> {

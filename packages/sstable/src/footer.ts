@@ -41,7 +41,7 @@ export function encodeFooter(footer: Footer): Uint8Array {
 /**
  * Decodes the last {@link FOOTER_SIZE} bytes of a table.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` for a bad magic number, checksum or offset;
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` for a bad magic number, checksum or offset;
  *   `LEVEL_NOT_SUPPORTED` for an intact footer of a format version this code does not know.
  */
 export function decodeFooter(bytes: Uint8Array, at: Location): Footer {

@@ -31,7 +31,7 @@ export function encodeBlockHandle(offset: number, size: number): Uint8Array {
  * Decodes the index and checks that its blocks tile `[0, dataEnd)` in order, so that no handle
  * can point outside the data region or into another block.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` when it does not.
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when it does not.
  */
 export function decodeIndex(block: Block, dataEnd: number): TableIndex {
   const separators: Uint8Array[] = []

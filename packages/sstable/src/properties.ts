@@ -48,7 +48,7 @@ export function encodeProperties(props: TableProperties): Uint8Array {
 /**
  * Reads the properties from a parsed block.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` when one is missing, malformed or inconsistent.
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when one is missing, malformed or inconsistent.
  */
 export function decodeProperties(block: Block): TableProperties {
   const found = new Map<string, Uint8Array>()

@@ -73,7 +73,7 @@ export class TableReader {
   /**
    * Opens the table at `path` and checks its footer, filter, properties and index.
    *
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` when any of them is damaged or the file is
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when any of them is damaged or the file is
    *   truncated; `LEVEL_NOT_SUPPORTED` for an intact table of an unknown format version;
    *   `LEVEL_IO_ERROR` from the file system (`systemCode` `ENOENT` for a missing file).
    */
@@ -112,7 +112,7 @@ export class TableReader {
    * False when `key` is certainly not in the table (outside its key range, or rejected by the
    * bloom filter); true when it may be. Reads nothing from disk.
    *
-   * @throws {@link LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array;
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array;
    *   `LEVEL_CLOSED` after {@link TableReader.close}.
    */
   mayContain(key: Uint8Array): boolean {
@@ -129,7 +129,7 @@ export class TableReader {
    * the caller must treat as "deleted here", not "absent"), or `undefined` when it has none.
    * Consults the bloom filter first, then reads at most one data block.
    *
-   * @throws {@link LsmError} `LEVEL_CORRUPTION` when the data block is damaged, and as
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the data block is damaged, and as
    *   {@link TableReader.mayContain} does.
    */
   get(key: Uint8Array): TableEntry | undefined {
@@ -149,7 +149,7 @@ export class TableReader {
   /**
    * A new, unpositioned cursor over the whole table.
    *
-   * @throws {@link LsmError} `LEVEL_CLOSED` after {@link TableReader.close}.
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` after {@link TableReader.close}.
    */
   cursor(): TableCursor {
     this.#blocks.checkOpen()
@@ -160,7 +160,7 @@ export class TableReader {
    * Yields the entries within `options`' bounds through a new cursor; see
    * {@link TableCursor.entries}.
    *
-   * @throws {@link LsmError} as {@link TableReader.cursor} does, and from the generator as the
+   * @throws {@link @lsmkit/fs!LsmError} as {@link TableReader.cursor} does, and from the generator as the
    *   cursor's moves do.
    */
   entries(options: TableRangeOptions = {}): Generator<TableEntry, void, undefined> {

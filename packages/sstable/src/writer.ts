@@ -20,7 +20,7 @@ export interface WriteTableOptions {
  * a whole batch of tables. On failure the partial file may remain; nothing refers to it, so
  * the engine's sweep of unreferenced files removes it.
  *
- * @throws {@link LsmError} `LEVEL_IO_ERROR` from the file system, with `systemCode` `EEXIST`
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_IO_ERROR` from the file system, with `systemCode` `EEXIST`
  *   when `path` already exists: a table is never overwritten.
  * @example
  * ```ts

@@ -10,7 +10,7 @@ import { type Io, processIo } from '../io.js'
  * Prints the manifest of the database in `dir`: `log_number`, `next_file_number` and one
  * `level <n>: <ids>` line per level.
  *
- * @throws {@link Error} when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
+ * @throws `Error` when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
  *   damaged one.
  */
 export async function dumpManifestCommand(dir: string, io: Io = processIo()): Promise<number> {

@@ -65,7 +65,7 @@ async function checkManifest(dir: string): Promise<{ detail: string; tables: num
  * first, then logs and tables in name order. A table the manifest lists that is not there is
  * a failed check too. Calls `onFile` after each file.
  *
- * @throws {@link Error} when `dir` does not exist.
+ * @throws `Error` when `dir` does not exist.
  */
 export async function verifyDatabase(
   dir: string,

@@ -50,7 +50,7 @@ export class LevelCursor implements Cursor {
     return this.#cursor?.valid === true
   }
 
-  /** The current key. @throws {@link LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
+  /** The current key. @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
   get key(): Uint8Array {
     return this.#current().key
   }

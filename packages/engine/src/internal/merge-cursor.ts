@@ -52,7 +52,7 @@ export class MergeCursor implements Cursor {
     return this.#current >= 0
   }
 
-  /** The current key. @throws {@link LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
+  /** The current key. @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
   get key(): Uint8Array {
     return this.#currentChild().key
   }

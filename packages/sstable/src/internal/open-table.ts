@@ -26,7 +26,7 @@ export interface TableParts {
 /**
  * Reads and checks the footer, filter, properties and index of the table open as `handle`.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` naming `path` and the offset of the part at
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` naming `path` and the offset of the part at
  *   fault; `LEVEL_NOT_SUPPORTED` for an unknown format version.
  */
 export async function openTableParts(path: string, handle: FileHandle): Promise<TableParts> {

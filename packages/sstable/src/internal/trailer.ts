@@ -23,7 +23,7 @@ export function encodeTrailer(contents: Uint8Array, type: BlockType): Uint8Array
 /**
  * Checks a block read from disk (`contents` then trailer) and returns its contents.
  *
- * @throws {@link LsmError} `LEVEL_CORRUPTION` on a short read, a wrong type or a bad checksum.
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` on a short read, a wrong type or a bad checksum.
  */
 export function checkBlock(raw: Uint8Array, type: BlockType, at: Location): Uint8Array {
   if (raw.length < BLOCK_TRAILER_SIZE) throw corruption(at, 'block is truncated')
