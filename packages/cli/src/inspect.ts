@@ -8,6 +8,7 @@
 import { readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileName, LOG_SUFFIX, parseFileName, TABLE_SUFFIX } from '@lsmkit/engine'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { readManifest } from '@lsmkit/manifest'
 import { compareKeys, TableReader } from '@lsmkit/sstable'
 import type { LevelSummary } from './format/levels.js'
@@ -52,12 +53,13 @@ export interface TreeInfo {
  * Reads the tree of the database in `dir`: the manifest, then each table's properties (its
  * footer, index and properties block; data blocks are not read).
  *
- * @throws `Error` when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
+ * @throws `LsmError` `LEVEL_DATABASE_NOT_OPEN` when `dir` holds no manifest; `LsmError` `LEVEL_CORRUPTION` for a
  *   damaged manifest or table, `LEVEL_IO_ERROR` for a missing one.
  */
 export async function inspectTree(dir: string): Promise<TreeInfo> {
   const state = await readManifest(dir)
-  if (state === undefined) throw new Error(`no database in ${dir} (no manifest)`)
+  if (state === undefined)
+    throw new LsmError(ErrorCode.DATABASE_NOT_OPEN, `no database in ${dir} (no manifest)`)
   const levels: TableInfo[][] = []
   for (const ids of state.levels) {
     const tables: TableInfo[] = []

@@ -11,6 +11,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import type { EngineOptions } from '@lsmkit/engine'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { describeError, EXIT_FAILURE } from './errors.js'
 import { type Io, processIo } from './io.js'
 import { openDatabase } from './open.js'
@@ -87,7 +88,8 @@ export async function runShell(dir: string, options: ShellOptions = {}): Promise
       else if (name !== undefined) {
         const command = SHELL_COMMANDS[name]
         try {
-          if (command === undefined) throw new Error(`unknown command '${name}' (type help)`)
+          if (command === undefined)
+            throw new LsmError(ErrorCode.INVALID_OPTION, `unknown command '${name}' (type help)`)
           await command.run(ctx, args)
         } catch (err) {
           failed = true

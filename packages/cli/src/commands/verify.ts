@@ -9,6 +9,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileName, parseFileName, TABLE_SUFFIX } from '@lsmkit/engine'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { LogReader } from '@lsmkit/log'
 import { MANIFEST_FILE_NAME, readManifest } from '@lsmkit/manifest'
 import { TableReader } from '@lsmkit/sstable'
@@ -48,14 +49,21 @@ async function checkTable(path: string): Promise<string> {
     await reader.close()
   }
   if (entries !== reader.entryCount) {
-    throw new Error(`sstable: ${path} holds ${entries} entries but its properties say ${reader.entryCount}`)
+    throw new LsmError(
+      ErrorCode.CORRUPTION,
+      `sstable: ${path} holds ${entries} entries but its properties say ${reader.entryCount}`,
+      { file: path },
+    )
   }
   return `${formatCount(entries)} entries`
 }
 
 async function checkManifest(dir: string): Promise<{ detail: string; tables: number[] }> {
   const state = await readManifest(dir)
-  if (state === undefined) throw new Error(`manifest: ${join(dir, MANIFEST_FILE_NAME)} is missing`)
+  if (state === undefined)
+    throw new LsmError(ErrorCode.CORRUPTION, `manifest: ${join(dir, MANIFEST_FILE_NAME)} is missing`, {
+      file: join(dir, MANIFEST_FILE_NAME),
+    })
   const tables = state.levels.flat()
   return { detail: `${state.levels.length} levels, ${tables.length} tables`, tables }
 }
@@ -65,13 +73,14 @@ async function checkManifest(dir: string): Promise<{ detail: string; tables: num
  * first, then logs and tables in name order. A table the manifest lists that is not there is
  * a failed check too. Calls `onFile` after each file.
  *
- * @throws `Error` when `dir` does not exist.
+ * @throws `LsmError` `LEVEL_DATABASE_NOT_OPEN` when `dir` does not exist.
  */
 export async function verifyDatabase(
   dir: string,
   onFile?: (done: number, total: number) => void,
 ): Promise<FileCheck[]> {
-  if (!existsSync(dir)) throw new Error(`no database in ${dir} (no such directory)`)
+  if (!existsSync(dir))
+    throw new LsmError(ErrorCode.DATABASE_NOT_OPEN, `no database in ${dir} (no such directory)`)
   const names = readdirSync(dir)
     .filter((name) => parseFileName(name) !== undefined)
     .sort()
