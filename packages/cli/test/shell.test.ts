@@ -54,7 +54,7 @@ describe('shell driven through stdin', () => {
     const run = lsmkit(['shell', db], { input: script('bogus', 'put x', 'put x 1', 'get x') })
     expect(run.status).toBe(1)
     expect(run.stderr).toBe(
-      "error: unknown command 'bogus' (type help)\nerror: usage: put <key> <value...>\n",
+      "error: unknown command 'bogus' (type help) [LEVEL_INVALID_OPTION]\nerror: usage: put <key> <value...>\n",
     )
     expect(run.stdout).toBe('ok\n1\n')
   })
