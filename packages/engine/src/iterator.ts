@@ -121,6 +121,7 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
 
   /** Up to `size` next entries; fewer (or none) at the end. */
   async nextv(size: number): Promise<Entry[]> {
+    this.#checkOpen()
     if (!Number.isInteger(size) || size < 0) {
       throw new LsmError(
         ErrorCode.INVALID_OPTION,

@@ -29,4 +29,12 @@ describe('regressions', () => {
     for (let i = 0; i < 600; i++) expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBe(value)
     await db.close()
   })
+
+  it('refuses nextv(0) on a closed iterator, as every other call', async () => {
+    const { options } = memory()
+    await using db = await Engine.open('/db', options)
+    const it = db.iterator()
+    await it.close()
+    await expect(it.nextv(0)).rejects.toMatchObject({ code: 'LEVEL_CLOSED' })
+  })
 })
