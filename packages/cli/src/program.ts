@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { readFileSync } from 'node:fs'
 import { Command, CommanderError } from 'commander'
 import { dumpLogCommand } from './commands/dump-log.js'
 import { dumpManifestCommand } from './commands/dump-manifest.js'
@@ -16,8 +17,13 @@ import { EXIT_USAGE, reportError } from './errors.js'
 import { type EngineFlags, engineOptions } from './open.js'
 import { runShell } from './shell.js'
 
-/** The package's version, shown by `lsmkit --version`. */
-export const VERSION = '0.1.0'
+/**
+ * The package's version, shown by `lsmkit --version`: read from its package.json (two levels
+ * above the built dist/src/program.js), so a release bump needs no code change.
+ */
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version
 
 /**
  * Builds the `lsmkit` program. Each action stores its exit status through `setStatus` rather
