@@ -1,5 +1,5 @@
 import { Engine, type EngineOptions } from '@lsmkit/engine'
-import { type FileHandle, type FileLock, MemoryFileSystem, type OpenMode } from '@lsmkit/fs'
+import { type FileHandle, MemoryFileSystem, type OpenMode } from '@lsmkit/fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import {
   contents,
@@ -10,62 +10,6 @@ import {
   rejectsWith,
   runWorkload,
 } from './support.js'
-
-/**
- * A MemoryFileSystem that notes what each numbered call was: `calls[n - 1]` is call n. The
- * sweeps run on it too (not only the first run), because its wrappers add promise steps that
- * shift how concurrent work interleaves.
- */
-class TracingFileSystem extends MemoryFileSystem {
-  readonly calls: string[] = []
-
-  override open(path: string, mode: OpenMode): Promise<FileHandle> {
-    this.calls.push(`open ${path}`)
-    return super.open(path, mode).then((handle) => this.#trace(handle, path))
-  }
-  override exists(path: string): Promise<boolean> {
-    this.calls.push(`exists ${path}`)
-    return super.exists(path)
-  }
-  override rename(from: string, to: string): Promise<void> {
-    this.calls.push(`rename ${from}`)
-    return super.rename(from, to)
-  }
-  override unlink(path: string): Promise<void> {
-    this.calls.push(`unlink ${path}`)
-    return super.unlink(path)
-  }
-  override list(dir: string): Promise<string[]> {
-    this.calls.push(`list ${dir}`)
-    return super.list(dir)
-  }
-  override mkdir(dir: string): Promise<void> {
-    this.calls.push(`mkdir ${dir}`)
-    return super.mkdir(dir)
-  }
-  override syncDir(dir: string): Promise<void> {
-    this.calls.push(`syncDir ${dir}`)
-    return super.syncDir(dir)
-  }
-  override lock(path: string): Promise<FileLock> {
-    this.calls.push(`lock ${path}`)
-    return super.lock(path).then((lock) => this.#trace(lock, path))
-  }
-
-  #trace<T extends object>(target: T, path: string): T {
-    const calls = this.calls
-    return new Proxy(target, {
-      get(t, prop, receiver) {
-        const value: unknown = Reflect.get(t, prop, receiver)
-        if (typeof value !== 'function') return value
-        return (...args: unknown[]) => {
-          calls.push(`${String(prop)} ${path}`)
-          return (value as (...a: unknown[]) => unknown).apply(t, args)
-        }
-      },
-    })
-  }
-}
 
 /** Fails the first creation of a table (a flush's first call) with ENOSPC. */
 class FailFirstTableFileSystem extends MemoryFileSystem {
@@ -110,11 +54,11 @@ function codeOf(err: unknown): unknown {
 // system, as a process would after restarting. A failed lock release leaves the in-memory lock
 // held, which only a power cut frees; close() synced the log before it, so the cut loses nothing.
 async function sweep(code: 'EIO' | 'ENOSPC'): Promise<Trial[]> {
-  const clean = new TracingFileSystem()
+  const clean = new MemoryFileSystem({ traceCalls: true })
   await runWorkload(workload, { ...TUNING, fs: clean }, { syncEvery: SYNC_EVERY })
   const trials: Trial[] = []
   for (let k = 1; k <= clean.callCount; k++) {
-    const fs = new TracingFileSystem()
+    const fs = new MemoryFileSystem({ traceCalls: true })
     fs.injectFault({ at: k, code })
     const outcome = await runWorkload(workload, { ...TUNING, fs }, { syncEvery: SYNC_EVERY })
     // Background work interleaves with writes by the clock, so a run may end before call k.

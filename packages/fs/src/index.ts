@@ -13,7 +13,12 @@ export { ErrorCode, isCorruption, isIoError, isLsmError, isNotFound, LsmError } 
 /** The seam itself: what the engine asks of files, directories and locks. */
 export type { FileHandle, FileLock, FileSystem, OpenMode } from './file-system.js'
 /** The options of `MemoryFileSystem.powerCut`, `injectFault` and `writeFileSync`. */
-export type { FaultOptions, PowerCutOptions, WriteFileOptions } from './memory-file-system.js'
+export type {
+  FaultOptions,
+  MemoryFileSystemOptions,
+  PowerCutOptions,
+  WriteFileOptions,
+} from './memory-file-system.js'
 
 /** For tests: files in memory, with power cuts, torn writes and injected I/O faults. */
 export { MemoryFileSystem } from './memory-file-system.js'

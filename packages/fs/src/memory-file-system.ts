@@ -40,6 +40,12 @@ export interface WriteFileOptions {
   durable?: boolean
 }
 
+/** Options of {@link MemoryFileSystem}. */
+export interface MemoryFileSystemOptions {
+  /** Record every call in {@link MemoryFileSystem.calls}. Default `false` (it costs memory). */
+  readonly traceCalls?: boolean
+}
+
 /**
  * A {@link FileSystem} in memory that keeps, beside what a program sees, what would survive a
  * power cut, following POSIX strictly:
@@ -73,13 +79,14 @@ export interface WriteFileOptions {
  */
 export class MemoryFileSystem implements FileSystem {
   readonly #root = new DirNode()
-  readonly #faults = new FaultPlan()
+  readonly #faults: FaultPlan
   /** The resolved paths of the locks held. */
   readonly #locks = new Set<string>()
   #generation = 0
   readonly #host: MemoryHost
 
-  constructor() {
+  constructor(options: MemoryFileSystemOptions = {}) {
+    this.#faults = new FaultPlan(options.traceCalls === true)
     this.#host = {
       enter: (site) => this.#faults.enter(site),
       generation: () => this.#generation,
@@ -89,6 +96,15 @@ export class MemoryFileSystem implements FileSystem {
   /** How many calls the file system and its handles have received so far. */
   get callCount(): number {
     return this.#faults.count
+  }
+
+  /**
+   * With `traceCalls`, what each call was, as `"<op> <path>"` (`calls[n - 1]` is call n, e.g.
+   * `"append /db/000003.wal"`), so a test failing call k can tell what it failed; otherwise
+   * empty.
+   */
+  get calls(): readonly string[] {
+    return this.#faults.trace ?? []
   }
 
   /**

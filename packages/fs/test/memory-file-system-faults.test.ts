@@ -103,4 +103,16 @@ describe('MemoryFileSystem faults', () => {
     }
     expect([...outcomes].sort()).toEqual(['complete', undefined])
   })
+
+  it('names every call when asked to trace, so a test can tell what call k was', async () => {
+    const fs = new MemoryFileSystem({ traceCalls: true })
+    await fs.mkdir('/db')
+    const file = await fs.open('/db/a', 'create')
+    file.append(bytes('x'))
+    await file.sync()
+    await fs.rename('/db/a', '/db/b')
+    expect(fs.calls).toEqual(['mkdir /db', 'open /db/a', 'append /db/a', 'sync /db/a', 'rename /db/a'])
+    expect(fs.calls).toHaveLength(fs.callCount)
+    expect(new MemoryFileSystem().calls).toEqual([])
+  })
 })

@@ -19,7 +19,8 @@ const LIMIT = 100_000
 
 const [dir, seedText, firstText, optionsJson] = process.argv.slice(2)
 if (dir === undefined || seedText === undefined || firstText === undefined || optionsJson === undefined) {
-  throw new Error('usage: crash-writer <dir> <seed> <first step> <options as JSON>')
+  console.error('usage: crash-writer <dir> <seed> <first step> <options as JSON>')
+  process.exit(2)
 }
 const source = new StepSource(Number(seedText))
 const first = Number(firstText)

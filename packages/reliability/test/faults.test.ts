@@ -1,4 +1,5 @@
 import { Engine } from '@lsmkit/engine'
+import { MemoryFileSystem } from '@lsmkit/fs'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { readAll } from '../src/index.js'
 import {
@@ -7,7 +8,6 @@ import {
   prefixesOf,
   type RunOutcome,
   runWorkload,
-  TracingFileSystem,
   TUNING,
   workload,
 } from './support.js'
@@ -33,11 +33,11 @@ interface Trial {
 // process would. A failed lock release leaves the in-memory lock held, which only a power cut
 // frees; close() synced the log before it, so the cut loses nothing.
 async function sweep(code: 'EIO' | 'ENOSPC'): Promise<Trial[]> {
-  const clean = new TracingFileSystem()
+  const clean = new MemoryFileSystem({ traceCalls: true })
   await runWorkload(w, { ...TUNING, fs: clean })
   const trials: Trial[] = []
   for (const k of callsToSweep(clean.callCount, STRIDE)) {
-    const fs = new TracingFileSystem()
+    const fs = new MemoryFileSystem({ traceCalls: true })
     fs.injectFault({ at: k, code })
     const outcome = await runWorkload(w, { ...TUNING, fs })
     // Background work interleaves with writes by the clock, so a run may end before call k.

@@ -1,6 +1,4 @@
 import { Engine, type EngineOptions } from '@lsmkit/engine'
-import type { FileHandle, FileLock, OpenMode } from '@lsmkit/fs'
-import { MemoryFileSystem } from '@lsmkit/fs'
 import { matchingPrefixes, readAll, StepSource, writeStep } from '../src/index.js'
 
 // Small memtables, tables and level budgets, so that a few hundred writes flush a dozen times,
@@ -86,58 +84,4 @@ export function callsToSweep(count: number, stride: number): number[] {
   const calls: number[] = []
   for (let k = 1 + ((count * 7) % stride); k <= count; k += stride) calls.push(k)
   return calls
-}
-
-/**
- * A MemoryFileSystem that notes what each numbered call was: `calls[n - 1]` is call n.
- */
-export class TracingFileSystem extends MemoryFileSystem {
-  readonly calls: string[] = []
-
-  override open(path: string, mode: OpenMode): Promise<FileHandle> {
-    this.calls.push(`open ${path}`)
-    return super.open(path, mode).then((handle) => this.#trace(handle, path))
-  }
-  override exists(path: string): Promise<boolean> {
-    this.calls.push(`exists ${path}`)
-    return super.exists(path)
-  }
-  override rename(from: string, to: string): Promise<void> {
-    this.calls.push(`rename ${from}`)
-    return super.rename(from, to)
-  }
-  override unlink(path: string): Promise<void> {
-    this.calls.push(`unlink ${path}`)
-    return super.unlink(path)
-  }
-  override list(dir: string): Promise<string[]> {
-    this.calls.push(`list ${dir}`)
-    return super.list(dir)
-  }
-  override mkdir(dir: string): Promise<void> {
-    this.calls.push(`mkdir ${dir}`)
-    return super.mkdir(dir)
-  }
-  override syncDir(dir: string): Promise<void> {
-    this.calls.push(`syncDir ${dir}`)
-    return super.syncDir(dir)
-  }
-  override lock(path: string): Promise<FileLock> {
-    this.calls.push(`lock ${path}`)
-    return super.lock(path).then((lock) => this.#trace(lock, path))
-  }
-
-  #trace<T extends object>(target: T, path: string): T {
-    const calls = this.calls
-    return new Proxy(target, {
-      get(t, prop, receiver) {
-        const value: unknown = Reflect.get(t, prop, receiver)
-        if (typeof value !== 'function') return value
-        return (...args: unknown[]) => {
-          calls.push(`${String(prop)} ${path}`)
-          return (value as (...a: unknown[]) => unknown).apply(t, args)
-        }
-      },
-    })
-  }
 }

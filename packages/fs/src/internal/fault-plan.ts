@@ -17,6 +17,12 @@ export interface Fault {
 export class FaultPlan {
   #count = 0
   #faults: Fault[] = []
+  /** `op path` of every call, in order, when tracing; see `MemoryFileSystemOptions`. */
+  readonly trace: string[] | undefined
+
+  constructor(trace: boolean) {
+    this.trace = trace ? [] : undefined
+  }
 
   get count(): number {
     return this.#count
@@ -42,6 +48,7 @@ export class FaultPlan {
    */
   enter(site: IoErrorSite): void {
     const call = ++this.#count
+    this.trace?.push(`${site.op} ${site.path}`)
     for (const fault of this.#faults) {
       if (call === fault.at) throw ioError(site, fault.code, `injected fault at call ${call}`)
       if (fault.sticky && call > fault.at) {
