@@ -1,0 +1,123 @@
+/**
+ * db_bench's workloads on lsmkit and its peers in one run, so every figure is a ratio taken on
+ * the same machine at the same time.
+ *
+ *   npm run bench -- [--quick] [--n N] [--sync-n N] [--recovery-mib N] [--engines a,b] [--json file] [--no-chart]
+ *
+ * Each engine runs in its own child process (so peak RSS is that engine's), one after another;
+ * the raw-file peer and lsmkit's recovery run last. Output: Markdown tables on stdout, the JSON
+ * file when asked, and docs/guides/bench-chart.svg (lsmkit ÷ classic-level) unless --no-chart.
+ */
+import { fork } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
+import { join, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { ADAPTERS } from './adapters.js'
+import { runRaw } from './raw.js'
+import { runRecovery } from './recovery.js'
+import { chart, json, type RunInfo, tables } from './report.js'
+import {
+  BATCH_SIZE,
+  KEY_SIZE,
+  type Result,
+  runEngine,
+  SYNC_WRITERS,
+  VALUE_SIZE,
+  WORKLOADS,
+} from './workloads.js'
+
+const { values } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    n: { type: 'string' },
+    'sync-n': { type: 'string' },
+    'recovery-mib': { type: 'string' },
+    engines: { type: 'string' },
+    workloads: { type: 'string' },
+    json: { type: 'string' },
+    'no-chart': { type: 'boolean', default: false },
+    // Internal: run one engine and write its results to --out.
+    worker: { type: 'string' },
+    out: { type: 'string' },
+  },
+})
+
+const quick = values.quick
+const n = Number(values.n ?? (quick ? 20_000 : 1_000_000))
+const syncN = Number(values['sync-n'] ?? Math.min(n, quick ? 500 : 10_000))
+const recoveryBytes = Number(values['recovery-mib'] ?? (quick ? 4 : 64)) * 2 ** 20
+const names = values.engines?.split(',') ?? [...ADAPTERS.map((a) => a.name), 'raw']
+const only = new Set(values.workloads?.split(',') ?? [...WORKLOADS, 'recovery'])
+for (const name of names) {
+  if (name !== 'raw' && !ADAPTERS.some((a) => a.name === name))
+    throw new Error(`bench: unknown engine ${name}`)
+}
+const root = mkdtempSync(join(tmpdir(), 'lsmkit-bench-'))
+
+if (values.worker !== undefined) {
+  const adapter = ADAPTERS.find((a) => a.name === values.worker)!
+  const results = await runEngine(adapter, { n, syncN }, root, only)
+  writeFileSync(values.out!, JSON.stringify(results))
+  rmSync(root, { recursive: true, force: true })
+  process.exit(0)
+}
+
+async function inChild(engine: string): Promise<Result[]> {
+  const out = join(root, `${engine}.json`)
+  const args = ['--worker', engine, '--out', out, '--n', String(n), '--sync-n', String(syncN)]
+  if (values.workloads !== undefined) args.push('--workloads', values.workloads)
+  const code = await new Promise<number | null>((resolve, reject) => {
+    const child = fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' })
+    child.on('error', reject)
+    child.on('exit', resolve)
+  })
+  if (code !== 0) throw new Error(`bench: the ${engine} run exited with ${code}`)
+  return JSON.parse(readFileSync(out, 'utf8')) as Result[]
+}
+
+const info: RunInfo = {
+  date: new Date().toISOString().slice(0, 10),
+  node: process.versions.node,
+  cpus: cpus().length,
+  n,
+  syncN,
+  recoveryBytes,
+  keySize: KEY_SIZE,
+  valueSize: VALUE_SIZE,
+  batchSize: BATCH_SIZE,
+  syncWriters: SYNC_WRITERS,
+}
+console.log(
+  `bench ${info.date}: n = ${n.toLocaleString('en-US')} entries of ${KEY_SIZE}-byte keys and ` +
+    `${VALUE_SIZE}-byte values; fillsync and fillsync-concurrent ${syncN.toLocaleString('en-US')} writes ` +
+    `(${SYNC_WRITERS} writers); batches of ${BATCH_SIZE.toLocaleString('en-US')}; recovery of ` +
+    `${recoveryBytes / 2 ** 20} MiB of log; ${info.cpus} cores, Node ${info.node}; engines: ${names.join(', ')}`,
+)
+
+const results: Result[] = []
+try {
+  for (const name of names) {
+    if (name === 'raw') continue
+    const started = Date.now()
+    results.push(...(await inChild(name)))
+    console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  }
+  if (names.includes('raw')) results.push(...runRaw({ n, syncN }, root, only))
+  if (only.has('recovery') && names.includes('lsmkit'))
+    results.push(...(await runRecovery(recoveryBytes, root)))
+} finally {
+  rmSync(root, { recursive: true, force: true })
+}
+
+console.log(`\n${tables(results, names)}`)
+if (values.json !== undefined) writeFileSync(values.json, json(info, results))
+if (!values['no-chart'] && names.includes('lsmkit') && names.includes('classic-level')) {
+  // This file is src/bench.ts under tsx, or dist/src/bench.js once built.
+  const self = fileURLToPath(import.meta.url)
+  const pkg = join(self, self.includes(`${sep}dist${sep}`) ? '../../..' : '../..')
+  const path = join(pkg, '../../docs/guides/bench-chart.svg')
+  writeFileSync(path, chart(info, results))
+  console.log(`\nchart: ${path}`)
+}
