@@ -11,9 +11,10 @@
  *
  * @module
  */
-import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { compareKeys } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
+import { MemtableCursor } from './memtable-cursor.js'
+import { MAX_HEIGHT, Node, SEED, SkipList, type Version, visibleValue } from './skip-list.js'
 
 /**
  * Bytes counted per version in {@link Memtable.approximateBytes} on top of its key and value,
@@ -22,102 +23,6 @@ import type { Cursor } from './cursor.js'
  * nearer 100 bytes, so the heap holds somewhat more than `approximateBytes` says.
  */
 export const MEMTABLE_ENTRY_OVERHEAD = 32
-
-// LevelDB's constants: with p = 1/4, 12 levels index 4^12 (16M) keys well.
-const MAX_HEIGHT = 12
-const SEED = 0xdeadbeef
-
-// One version of a key: the write's seq and its value (`undefined`: a delete).
-type Version = { readonly seq: number; readonly value: Uint8Array | undefined }
-
-// The newest version lives in the node itself and only older ones in `older` (oldest first,
-// newest last), so the common key written once costs two objects (node, `next`), not four.
-class Node {
-  readonly key: Uint8Array
-  readonly prefix: number
-  readonly next: (Node | null)[]
-  prev: Node | null
-  seq: number
-  value: Uint8Array | undefined
-  older: Version[] | null
-
-  constructor(key: Uint8Array, height: number, seq: number, value: Uint8Array | undefined) {
-    this.key = key
-    this.prefix = prefixOf(key)
-    // Filled by push, not `new Array(n)`, so V8 keeps the array packed.
-    const next: (Node | null)[] = []
-    for (let i = 0; i < height; i++) next.push(null)
-    this.next = next
-    this.prev = null
-    this.seq = seq
-    this.value = value
-    this.older = null
-  }
-}
-
-// A key's first 30 bits (missing bytes read as 0), kept in each node: it orders most pairs of
-// keys without reading the key's bytes, which live two objects away and so cost two more cache
-// misses per search step. 30 bits stay a small integer, which V8 keeps in the node instead of
-// boxing. Unequal prefixes order as their keys do; equal ones need the full compare.
-function prefixOf(key: Uint8Array): number {
-  return (byteAt(key, 0) << 22) | (byteAt(key, 1) << 14) | (byteAt(key, 2) << 6) | (byteAt(key, 3) >>> 2)
-}
-
-function byteAt(key: Uint8Array, i: number): number {
-  return i < key.length ? key[i]! : 0
-}
-
-// The value of `node`'s newest version with seq ≤ snapshot: `undefined` for a tombstone,
-// `null` when every version is newer than the snapshot.
-function visibleValue(node: Node, snapshot: number): Uint8Array | undefined | null {
-  if (node.seq <= snapshot) return node.value
-  const older = node.older
-  if (older === null) return null
-  for (let i = older.length - 1; i >= 0; i--) {
-    const version = older[i]!
-    if (version.seq <= snapshot) return version.value
-  }
-  return null
-}
-
-// The list proper, apart from the Memtable so its cursors can search it without a back door.
-class SkipList {
-  // A sentinel before every key; its key is never compared.
-  readonly head = new Node(new Uint8Array(0), MAX_HEIGHT, -1, undefined)
-  tail: Node | null = null
-  height = 1
-
-  // The last node with key < `key` (≤ with `inclusive`), or the head when none is. When
-  // `splice` is given, it receives that node on every level: what an insert links after.
-  findBefore(key: Uint8Array, inclusive: boolean, splice: Node[] | null): Node {
-    const limit = inclusive ? 1 : 0
-    const prefix = prefixOf(key)
-    let x = this.head
-    let level = this.height - 1
-    // The node the level above stopped before: meeting it again needs no second compare.
-    let known: Node | null = null
-    for (;;) {
-      const next = x.next[level] as Node | null
-      if (next !== null && next !== known) {
-        let c = next.prefix - prefix
-        if (c === 0) c = compareKeys(next.key, key)
-        if (c < limit) {
-          x = next
-          continue
-        }
-      }
-      if (splice !== null) splice[level] = x
-      if (level === 0) return x
-      known = next
-      level--
-    }
-  }
-
-  // The first node with key ≥ `key`, or null.
-  findGreaterOrEqual(key: Uint8Array, splice: Node[] | null): Node | null {
-    return this.findBefore(key, false, splice).next[0] as Node | null
-  }
-}
 
 const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ value: undefined })
 
@@ -277,81 +182,4 @@ export class Memtable {
     }
     return height
   }
-}
-
-// A position in a skip list at a fixed snapshot. Nodes with no version in the snapshot (keys
-// first written later) are stepped over, so later inserts next to the position stay hidden.
-class MemtableCursor implements Cursor {
-  readonly #list: SkipList
-  readonly #snapshot: number
-  #node: Node | null = null
-  #value: Uint8Array | undefined = undefined
-
-  constructor(list: SkipList, snapshot: number) {
-    this.#list = list
-    this.#snapshot = snapshot
-  }
-
-  get valid(): boolean {
-    return this.#node !== null
-  }
-
-  get key(): Uint8Array {
-    const node = this.#node
-    if (node === null) throw notPositioned()
-    return node.key
-  }
-
-  get value(): Uint8Array | undefined {
-    if (this.#node === null) throw notPositioned()
-    return this.#value
-  }
-
-  seekToFirst(): void {
-    this.#settle(this.#list.head.next[0] as Node | null, true)
-  }
-
-  seekToLast(): void {
-    this.#settle(this.#list.tail, false)
-  }
-
-  seek(key: Uint8Array): void {
-    this.#settle(this.#list.findGreaterOrEqual(key, null), true)
-  }
-
-  seekForPrev(key: Uint8Array): void {
-    const node = this.#list.findBefore(key, true, null)
-    this.#settle(node === this.#list.head ? null : node, false)
-  }
-
-  next(): void {
-    const node = this.#node
-    if (node !== null) this.#settle(node.next[0] as Node | null, true)
-  }
-
-  prev(): void {
-    const node = this.#node
-    if (node !== null) this.#settle(node.prev, false)
-  }
-
-  // Stops on the first node from `from` on, in the direction given, with a version in the
-  // snapshot; unpositions when there is none.
-  #settle(from: Node | null, forward: boolean): void {
-    let node = from
-    while (node !== null) {
-      const value = visibleValue(node, this.#snapshot)
-      if (value !== null) {
-        this.#node = node
-        this.#value = value
-        return
-      }
-      node = forward ? (node.next[0] as Node | null) : node.prev
-    }
-    this.#node = null
-    this.#value = undefined
-  }
-}
-
-function notPositioned(): LsmError {
-  return new LsmError(ErrorCode.NOT_SUPPORTED, 'engine: the cursor is not positioned on an entry')
 }

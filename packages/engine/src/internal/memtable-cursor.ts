@@ -1,0 +1,85 @@
+/**
+ * The cursor over a {@link Memtable} at a fixed snapshot.
+ *
+ * @module
+ */
+import { ErrorCode, LsmError } from '@lsmkit/fs'
+import type { Cursor } from './cursor.js'
+import { type Node, type SkipList, visibleValue } from './skip-list.js'
+
+// A position in a skip list at a fixed snapshot. Nodes with no version in the snapshot (keys
+// first written later) are stepped over, so later inserts next to the position stay hidden.
+export class MemtableCursor implements Cursor {
+  readonly #list: SkipList
+  readonly #snapshot: number
+  #node: Node | null = null
+  #value: Uint8Array | undefined = undefined
+
+  constructor(list: SkipList, snapshot: number) {
+    this.#list = list
+    this.#snapshot = snapshot
+  }
+
+  get valid(): boolean {
+    return this.#node !== null
+  }
+
+  get key(): Uint8Array {
+    const node = this.#node
+    if (node === null) throw notPositioned()
+    return node.key
+  }
+
+  get value(): Uint8Array | undefined {
+    if (this.#node === null) throw notPositioned()
+    return this.#value
+  }
+
+  seekToFirst(): void {
+    this.#settle(this.#list.head.next[0] as Node | null, true)
+  }
+
+  seekToLast(): void {
+    this.#settle(this.#list.tail, false)
+  }
+
+  seek(key: Uint8Array): void {
+    this.#settle(this.#list.findGreaterOrEqual(key, null), true)
+  }
+
+  seekForPrev(key: Uint8Array): void {
+    const node = this.#list.findBefore(key, true, null)
+    this.#settle(node === this.#list.head ? null : node, false)
+  }
+
+  next(): void {
+    const node = this.#node
+    if (node !== null) this.#settle(node.next[0] as Node | null, true)
+  }
+
+  prev(): void {
+    const node = this.#node
+    if (node !== null) this.#settle(node.prev, false)
+  }
+
+  // Stops on the first node from `from` on, in the direction given, with a version in the
+  // snapshot; unpositions when there is none.
+  #settle(from: Node | null, forward: boolean): void {
+    let node = from
+    while (node !== null) {
+      const value = visibleValue(node, this.#snapshot)
+      if (value !== null) {
+        this.#node = node
+        this.#value = value
+        return
+      }
+      node = forward ? (node.next[0] as Node | null) : node.prev
+    }
+    this.#node = null
+    this.#value = undefined
+  }
+}
+
+function notPositioned(): LsmError {
+  return new LsmError(ErrorCode.NOT_SUPPORTED, 'engine: the cursor is not positioned on an entry')
+}
