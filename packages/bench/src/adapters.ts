@@ -43,7 +43,7 @@ export interface Adapter {
 const lsmkit: Adapter = {
   name: 'lsmkit',
   async open(dir) {
-    const db = await Engine.open(dir)
+    const db = await Engine.open(dir, { blockCacheSize: CACHE_BYTES })
     return {
       put: (key, value, sync) => db.put(key, value, sync ? { sync: true } : undefined),
       get: (key) => db.get(key),
@@ -90,7 +90,9 @@ interface LevelDb {
   close(): Promise<void>
 }
 
-const VIEW = { keyEncoding: 'view', valueEncoding: 'view' } as const
+// Every engine gets the same block cache, so reads compare engines, not cache sizes.
+const CACHE_BYTES = 32 * 1024 * 1024
+const VIEW = { keyEncoding: 'view', valueEncoding: 'view', cacheSize: CACHE_BYTES } as const
 
 // RocksLevel's put ignores `sync` (it writes its one-entry batch without the options), so its
 // sync writes go through batch(), which passes them on.

@@ -56,7 +56,7 @@ export interface EngineOptions {
   readonly blockSize?: number
   /** Bloom filter bits per key. Default 10 (about 1% false positives). */
   readonly bloomBitsPerKey?: number
-  /** Bytes of the block cache shared by this database's tables. Default 8 MiB. */
+  /** Bytes of the block cache shared by this database's tables. Default 32 MiB. */
   readonly blockCacheSize?: number
   /** L0 files that trigger a compaction into L1. Default 4. */
   readonly l0CompactionTrigger?: number
@@ -82,7 +82,7 @@ const DEFAULTS = {
   targetFileSize: 2 * 1024 * 1024,
   blockSize: 4096,
   bloomBitsPerKey: 10,
-  blockCacheSize: 8 * 1024 * 1024,
+  blockCacheSize: 32 * 1024 * 1024,
   l0CompactionTrigger: 4,
   l0SlowdownTrigger: 8,
   l0StopTrigger: 12,
