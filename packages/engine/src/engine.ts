@@ -11,6 +11,7 @@ import { type Core, notOpen } from './internal/core.js'
 import { Memtable } from './internal/memtable.js'
 import { currentView, lookup, type ReadView } from './internal/read-view.js'
 import { recover } from './internal/recovery.js'
+import { Slab } from './internal/slab.js'
 import { WriteQueue } from './internal/write-queue.js'
 import { EngineIterator, type IteratorOptions } from './iterator.js'
 import { type EngineOptions, resolveOptions } from './options.js'
@@ -57,6 +58,8 @@ export class Engine implements AsyncDisposable {
   readonly #writes: WriteQueue
   readonly #background: Background
   readonly #iterators = new Set<EngineIterator>()
+  // Keys and values are copied into memtables, since a caller may reuse its buffers.
+  readonly #slab = new Slab()
   readonly #snapshots = new Set<EngineSnapshot>()
   #closing: Promise<void> | undefined
 
@@ -109,14 +112,17 @@ export class Engine implements AsyncDisposable {
   async put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {
     this.#core.checkWritable()
     const sync = syncOption(options)
-    await this.#writes.submit([{ key: copy(toKey(key)), value: copy(toValue(value)) }], sync)
+    await this.#writes.submit(
+      [{ key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }],
+      sync,
+    )
   }
 
   /** Removes `key`. Removing a missing key is not an error. */
   async delete(key: Bytes, options?: WriteOptions): Promise<void> {
     this.#core.checkWritable()
     const sync = syncOption(options)
-    await this.#writes.submit([{ key: copy(toKey(key)) }], sync)
+    await this.#writes.submit([{ key: this.#slab.copy(toKey(key)) }], sync)
   }
 
   /**
@@ -133,8 +139,8 @@ export class Engine implements AsyncDisposable {
         string,
         unknown
       >
-      if (type === 'put') return { key: copy(toKey(key)), value: copy(toValue(value)) }
-      if (type === 'del') return { key: copy(toKey(key)) }
+      if (type === 'put') return { key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }
+      if (type === 'del') return { key: this.#slab.copy(toKey(key)) }
       throw new LsmError(
         ErrorCode.INVALID_OPTION,
         `engine: batch operation ${i} has type ${String(type)}, not put or del`,
@@ -288,9 +294,4 @@ function syncOption(options: WriteOptions | undefined): boolean {
     throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: sync must be a boolean')
   }
   return options.sync ?? false
-}
-
-// The engine keeps keys and values in memtables; a caller reusing its buffer must not change them.
-function copy(bytes: Uint8Array): Uint8Array {
-  return bytes.slice()
 }

@@ -104,6 +104,22 @@ export class LogBuilder {
   }
 
   /**
+   * Hands the pending bytes (only those of completed blocks, with `completeBlocksOnly`) to
+   * `sink` as a view of the builder's own buffer, then drops them. The view is valid only during
+   * the call: `sink` must consume or copy it (a synchronous write does). If `sink` throws, the
+   * bytes stay pending. This spares the copy {@link LogBuilder.takeAll} makes.
+   */
+  drainTo(sink: (bytes: Uint8Array) => void, completeBlocksOnly = false): void {
+    const end = this.offset - (this.offset % this.blockSize)
+    const count = completeBlocksOnly ? Math.max(0, end - this.#base) : this.#length
+    if (count === 0) return
+    sink(this.#buffer.subarray(0, count))
+    this.#buffer.copyWithin(0, count, this.#length)
+    this.#length -= count
+    this.#base += count
+  }
+
+  /**
    * Takes every pending byte and ends the builder.
    *
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` when already finished.

@@ -182,8 +182,7 @@ export class LogWriter {
     }
     for (const entries of batches) batchEncodedSize(entries)
     for (const entries of batches) this.#builder.add(entries)
-    const bytes = options?.flush === true ? this.#builder.takeAll() : this.#builder.takeFullBlocks()
-    if (bytes.length > 0) this.#write(bytes)
+    this.#builder.drainTo(this.#write, options?.flush !== true)
   }
 
   /**
@@ -193,8 +192,7 @@ export class LogWriter {
    */
   flush(): void {
     this.#checkUsable()
-    const bytes = this.#builder.takeAll()
-    if (bytes.length > 0) this.#write(bytes)
+    this.#builder.drainTo(this.#write)
   }
 
   /**
@@ -245,7 +243,8 @@ export class LogWriter {
     if (this.#failure !== undefined) throw this.#failure
   }
 
-  #write(bytes: Uint8Array): void {
+  // An arrow function, so it can be handed to LogBuilder.drainTo as it is.
+  readonly #write = (bytes: Uint8Array): void => {
     try {
       this.#handle.append(bytes)
     } catch (err) {

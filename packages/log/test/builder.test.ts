@@ -138,4 +138,23 @@ describe('LogBuilder', () => {
     builder.finish()
     expect(() => builder.add([])).toThrow(expect.objectContaining({ code: 'LEVEL_CLOSED' }))
   })
+
+  it('drains pending bytes through a sink without copying, keeping them if the sink throws', () => {
+    const builder = new LogBuilder()
+    builder.add(batchOfSize(200))
+    const expected = new LogBuilder()
+    expected.add(batchOfSize(200))
+    const all = expected.finish()
+    expect(() =>
+      builder.drainTo(() => {
+        throw new Error('disk full')
+      }),
+    ).toThrow('disk full')
+    const seen: number[] = []
+    builder.drainTo((bytes) => seen.push(...bytes), true)
+    expect(seen).toEqual([...all.subarray(0, 128)])
+    builder.drainTo((bytes) => seen.push(...bytes))
+    expect(seen).toEqual([...all])
+    expect(builder.estimatedSize).toBe(0)
+  })
 })
