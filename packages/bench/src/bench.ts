@@ -14,6 +14,7 @@ import { cpus, tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { ADAPTERS } from './adapters.js'
 import { runRaw } from './raw.js'
 import { runRecovery } from './recovery.js'
@@ -52,7 +53,7 @@ const names = values.engines?.split(',') ?? [...ADAPTERS.map((a) => a.name), 'ra
 const only = new Set(values.workloads?.split(',') ?? [...WORKLOADS, 'recovery'])
 for (const name of names) {
   if (name !== 'raw' && !ADAPTERS.some((a) => a.name === name))
-    throw new Error(`bench: unknown engine ${name}`)
+    throw new LsmError(ErrorCode.INVALID_OPTION, `bench: unknown engine ${name}`)
 }
 const root = mkdtempSync(join(tmpdir(), 'lsmkit-bench-'))
 
@@ -73,7 +74,7 @@ async function inChild(engine: string): Promise<Result[]> {
     child.on('error', reject)
     child.on('exit', resolve)
   })
-  if (code !== 0) throw new Error(`bench: the ${engine} run exited with ${code}`)
+  if (code !== 0) throw new LsmError(ErrorCode.IO_ERROR, `bench: the ${engine} run exited with ${code}`)
   return JSON.parse(readFileSync(out, 'utf8')) as Result[]
 }
 

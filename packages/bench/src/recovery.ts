@@ -9,6 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { extname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { Engine } from '@lsmkit/engine'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { diskBytes, type Result, time } from './workloads.js'
 
 const self = fileURLToPath(import.meta.url)
@@ -39,7 +40,9 @@ export async function runRecovery(bytes: number, root: string): Promise<Result[]
     child.on('error', reject)
     child.on('exit', (_code, signal) => resolve(signal))
   })
-  if (signal !== 'SIGKILL') throw new Error(`bench: the recovery writer ended without SIGKILL (${signal})`)
+  if (signal !== 'SIGKILL') {
+    throw new LsmError(ErrorCode.IO_ERROR, `bench: the recovery writer ended without SIGKILL (${signal})`)
+  }
 
   const logs = readdirSync(dir).filter((name) => name.endsWith('.wal'))
   let rawBytes = 0
