@@ -4,8 +4,10 @@ import { defineConfig } from 'vitest/config'
 export const sharedConfig = defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    testTimeout: 60_000,
-    hookTimeout: 60_000,
+    // The timeouts only catch hangs. `npm test` runs every package's suites at once on CI's two
+    // cores, where a sweep that takes 10 s alone has been seen to take six times that.
+    testTimeout: 300_000,
+    hookTimeout: 300_000,
     // Sweeps are CPU-bound; two cores are all CI has.
     maxWorkers: 2,
   },

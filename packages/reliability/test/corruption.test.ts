@@ -58,23 +58,38 @@ interface Findings {
 describe('corruption sweeps on real files (truncation at, and a bit flip in, every byte)', () => {
   let root: string
   let pristine: string
-  let work: string
   let files: string[]
+  let trials = 0
 
   beforeAll(async () => {
     root = mkdtempSync(join(tmpdir(), 'lsmkit-corruption-'))
     pristine = join(root, 'pristine')
-    work = join(root, 'work')
     await build(pristine)
     files = readdirSync(pristine).filter((name) => name !== 'LOCK' && statSync(join(pristine, name)).size > 0)
   })
 
   afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-  // Restores the database, damages `name` with `damage`, and checks what the engine makes of it.
+  // Copies the database, damages `name` in the copy with `damage`, and checks what the engine
+  // makes of it. Every trial gets a directory of its own, so one that fails (or outlives its
+  // test) cannot leave a lock or a file behind for the next.
   async function trial(name: string, label: string, damage: (path: string) => void, findings: Findings) {
-    rmSync(work, { recursive: true, force: true })
+    const work = join(root, `trial-${trials++}`)
     cpSync(pristine, work, { recursive: true })
+    try {
+      await damageAndCheck(work, name, label, damage, findings)
+    } finally {
+      rmSync(work, { recursive: true, force: true })
+    }
+  }
+
+  async function damageAndCheck(
+    work: string,
+    name: string,
+    label: string,
+    damage: (path: string) => void,
+    findings: Findings,
+  ) {
     const path = join(work, name)
     damage(path)
     const where = `${name} ${label}`
