@@ -162,7 +162,9 @@ describe('Leveled compaction', () => {
   it('does not block reads: a get issued during a compaction resolves before it finishes', async () => {
     const { fs, options } = observed({ l0CompactionTrigger: 2 })
     await using db = await Engine.open('/db', options)
+    // Two L0 tables whose ranges overlap, so the compaction must merge them (not move them).
     await db.put('a', 'in-l0')
+    await db.put('c', 'in-l0')
     await db.flush()
     await db.put('b', 'also-in-l0')
     const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)
@@ -177,13 +179,15 @@ describe('Leveled compaction', () => {
     hold.release()
     await flushing
     events.push(`compactions ${db.stats().compactions}`)
-    expect(events).toEqual(['get in-l0', 'iterator 2', 'compactions 0', 'compactions 1'])
+    expect(events).toEqual(['get in-l0', 'iterator 3', 'compactions 0', 'compactions 1'])
   })
 
   it('does not block writes: a put issued during a compaction is acknowledged before it finishes', async () => {
     const { fs, options } = observed({ l0CompactionTrigger: 2 })
     await using db = await Engine.open('/db', options)
+    // Two L0 tables whose ranges overlap, so the compaction must merge them (not move them).
     await db.put('a', '1')
+    await db.put('e', '5')
     await db.flush()
     await db.put('b', '2')
     const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)
@@ -202,7 +206,41 @@ describe('Leveled compaction', () => {
       ['b', '2'],
       ['c', '3'],
       ['d', '4'],
+      ['e', '5'],
     ])
+  })
+
+  it('moves L0 tables that share no keys down to L1 whole, without rewriting them', async () => {
+    const { fs, options } = memory({ memtableSize: 4096 })
+    await using db = await Engine.open('/db', options)
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < 50; i++) await db.put(key(round * 50 + i), 'value')
+      await db.flush()
+    }
+    await settle(db, (stats) => stats.compactions > 0)
+    const stats = db.stats()
+    expect(stats.bytesWritten.compaction).toBe(0)
+    const [l0, l1] = await tablesByLevel(fs, '/db')
+    expect(l0).toEqual([])
+    // The four flushed tables, oldest (smallest keys) first, each still holding its 50 keys.
+    expect(l1!.map((t) => [text(t.smallest), text(t.largest)])).toEqual(
+      [0, 1, 2, 3].map((round) => [key(round * 50), key(round * 50 + 49)]),
+    )
+    for (let i = 0; i < 200; i++) expect(text(await db.get(key(i)))).toBe('value')
+  })
+
+  it('merges L0 tables whose key ranges overlap, even when L1 is empty', async () => {
+    const { options } = memory({ memtableSize: 4096 })
+    await using db = await Engine.open('/db', options)
+    for (let round = 0; round < 4; round++) {
+      for (let i = round; i < 200; i += 4) await db.put(key(i), `value ${round}`)
+      await db.flush()
+    }
+    await settle(db, (stats) => stats.compactions > 0)
+    const stats = db.stats()
+    expect(stats.levels[0]?.files).toBe(0)
+    expect(stats.bytesWritten.compaction).toBeGreaterThan(0)
+    for (let i = 0; i < 200; i++) expect(text(await db.get(key(i)))).toBe(`value ${i % 4}`)
   })
 })
 

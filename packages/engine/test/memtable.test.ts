@@ -308,6 +308,23 @@ describe('Memtable', () => {
     expect(mem.keyCount).toBe(5000)
   })
 
+  it('keeps keys appended in order, then inserted among them, sorted in both directions', () => {
+    const mem = new Memtable(1)
+    const keys: Uint8Array[] = []
+    // Even keys arrive in order (each one after the tail), then odd ones land between them.
+    for (let i = 0; i < 4000; i += 2) keys.push(utf8(`key${String(i).padStart(5, '0')}`))
+    for (let i = 3999; i > 0; i -= 2) keys.push(utf8(`key${String(i).padStart(5, '0')}`))
+    keys.push(utf8('key99999'))
+    for (const [i, key] of keys.entries()) mem.put(key, key, i + 1)
+    const sorted = [...keys].sort(compareKeys).map(hex)
+    expect(scan(mem.cursor()).map((e) => hex(e.key))).toEqual(sorted)
+    const backward: string[] = []
+    const cursor = mem.cursor()
+    for (cursor.seekToLast(); cursor.valid; cursor.prev()) backward.push(hex(cursor.key))
+    expect(backward).toEqual([...sorted].reverse())
+    expect(keys.map((key) => mem.get(key)?.value).map((v) => v && hex(v))).toEqual(keys.map(hex))
+  })
+
   it('entries yields the view of a snapshot in key order', () => {
     const mem = new Memtable(1)
     mem.put(utf8('b'), utf8('b1'), 1)

@@ -270,7 +270,7 @@ describe('Options: sizes', () => {
     await db.put('k2', 'v')
     await db.flush()
     await settle(db, (stats) => stats.compactions > 0)
-    expect(db.stats().levels.map((level) => level.files)).toEqual([0, 1, 0, 0, 0, 0, 0])
+    expect(db.stats().levels.map((level) => level.files)).toEqual([0, 3, 0, 0, 0, 0, 0])
   })
 
   it('l1MaxBytes: a level past its budget is compacted into the next one', async () => {

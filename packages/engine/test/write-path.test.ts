@@ -163,7 +163,9 @@ describe('Write stalls', () => {
   }) {
     const { fs, options: all } = observed({ l0CompactionTrigger: 2, ...options })
     const db = await Engine.open('/db', all)
+    // Overlapping key ranges, so the compaction merges the two tables instead of moving them.
     await db.put('a', '1')
+    await db.put('c', '3')
     await db.flush()
     await db.put('b', '2')
     const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)

@@ -79,8 +79,9 @@ export async function runCompaction(
   const deeper = core.levels
     .slice(target + 1)
     .some((tables) => tables.some((t) => t.overlaps(smallest, largest)))
-  // A trivial move: with nothing to merge with, the file itself moves down a level.
-  const moved = !c.manual && c.level > 0 && c.overlaps.length === 0 && c.inputs.length === 1
+  // A trivial move: with nothing to merge with, the files themselves move down a level. L0
+  // tables may overlap one another; those of an in-order load do not, and then move too.
+  const moved = !c.manual && c.overlaps.length === 0 && disjoint(c.inputs)
   const outputs = moved ? [...c.inputs] : await merge(core, c, !deeper, between)
   const dropped = new Set([...c.inputs, ...c.overlaps])
   const levels = core.levels.map((tables, level) => {
@@ -92,6 +93,14 @@ export async function runCompaction(
   pointers[c.level] = keyRange(c.inputs)[1]
   core.counters.compactions++
   core.notify()
+}
+
+// True when no two of `tables` share a key range, so they could sit side by side in one level.
+function disjoint(tables: readonly TableFile[]): boolean {
+  const sorted = sortLevel([...tables])
+  for (let i = 1; i < sorted.length; i++)
+    if (compareKeys(sorted[i - 1]!.largestKey, sorted[i]!.smallestKey) >= 0) return false
+  return true
 }
 
 async function merge(core: Core, c: Compaction, dropTombstones: boolean, between: () => Promise<void>) {

@@ -165,11 +165,15 @@ export class Core {
    * milliseconds while background work runs bounds that, at a negligible cost.
    */
   fairShare(): Promise<void> | undefined {
-    if (!this.backgroundBusy) return undefined
+    if (!this.owesTurn()) return undefined
     const now = performance.now()
-    if (now - this.#lastYield < FAIR_SHARE_MS) return undefined
     this.#lastYield = now
     return new Promise((resolve) => setImmediate(resolve))
+  }
+
+  /** True when {@link Core.fairShare} would yield now. */
+  owesTurn(): boolean {
+    return this.backgroundBusy && performance.now() - this.#lastYield >= FAIR_SHARE_MS
   }
 
   /** Resolves at the next change of memtables or levels (or failure). */

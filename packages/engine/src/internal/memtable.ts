@@ -70,8 +70,11 @@ export class Memtable {
    */
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
     const list = this.#list
-    const splice = this.#splice
-    const found = list.findGreaterOrEqual(key, splice)
+    const tail = list.tail
+    // Keys written in order (a bulk load, sequential ids) go after the tail: no search.
+    const appending = tail !== null && compareKeys(tail.key, key) < 0
+    const splice = appending ? list.lastOnLevel : this.#splice
+    const found = appending ? null : list.findGreaterOrEqual(key, splice)
     this.#bytes += key.length + (value === undefined ? 0 : value.length) + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
@@ -88,13 +91,17 @@ export class Memtable {
     // height, and above it the splice still holds the head from the constructor.
     if (height > list.height) list.height = height
     const node = new Node(key, height, seq, value)
+    // Read before the links change: when appending, `splice` is `lastOnLevel`, rewritten below.
+    const previous = splice[0]!
+    node.prev = previous === list.head ? null : previous
+    const last = list.lastOnLevel
     for (let i = 0; i < height; i++) {
       const before = splice[i]!
-      node.next[i] = before.next[i] as Node | null
+      const after = before.next[i] as Node | null
+      node.next[i] = after
       before.next[i] = node
+      if (after === null) last[i] = node
     }
-    const before = splice[0]!
-    node.prev = before === list.head ? null : before
     if (found === null) list.tail = node
     else found.prev = node
     this.#keys++

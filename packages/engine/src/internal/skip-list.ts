@@ -73,6 +73,9 @@ export class SkipList {
   readonly head = new Node(new Uint8Array(0), MAX_HEIGHT, -1, undefined)
   tail: Node | null = null
   height = 1
+  // The last node on each level (the head where a level is empty): exactly the splice of an
+  // insert after the tail, so appending keys in order needs one compare instead of a search.
+  readonly lastOnLevel: Node[] = Array.from({ length: MAX_HEIGHT }, () => this.head)
 
   // The last node with key < `key` (≤ with `inclusive`), or the head when none is. When
   // `splice` is given, it receives that node on every level: what an insert links after.
