@@ -40,11 +40,16 @@ export class MergeCursor implements Cursor {
   #tieCount = 0
   #current = -1
   #forward = true
+  // Each child's current key (undefined when it is not valid), read once per move of that
+  // child: a child's key getter returns a fresh copy, and the scan that picks the current
+  // child compares every child's key on every step.
+  readonly #heads: (Uint8Array | undefined)[]
 
   /** A merge of `children`, newest first. The array is copied; the cursors are not. */
   constructor(children: readonly Cursor[]) {
     this.#children = children.slice()
     this.#ties = new Int32Array(children.length)
+    this.#heads = children.map(() => undefined)
   }
 
   /** True when on an entry. */
@@ -66,6 +71,7 @@ export class MergeCursor implements Cursor {
   seekToFirst(): void {
     const children = this.#children
     for (let i = 0; i < children.length; i++) children[i]!.seekToFirst()
+    this.#refreshAll()
     this.#findSmallest()
   }
 
@@ -73,6 +79,7 @@ export class MergeCursor implements Cursor {
   seekToLast(): void {
     const children = this.#children
     for (let i = 0; i < children.length; i++) children[i]!.seekToLast()
+    this.#refreshAll()
     this.#findLargest()
   }
 
@@ -80,6 +87,7 @@ export class MergeCursor implements Cursor {
   seek(key: Uint8Array): void {
     const children = this.#children
     for (let i = 0; i < children.length; i++) children[i]!.seek(key)
+    this.#refreshAll()
     this.#findSmallest()
   }
 
@@ -87,6 +95,7 @@ export class MergeCursor implements Cursor {
   seekForPrev(key: Uint8Array): void {
     const children = this.#children
     for (let i = 0; i < children.length; i++) children[i]!.seekForPrev(key)
+    this.#refreshAll()
     this.#findLargest()
   }
 
@@ -105,12 +114,17 @@ export class MergeCursor implements Cursor {
         const other = children[i]!
         other.seek(key)
         if (other.valid && compareKeys(other.key, key) === 0) other.next()
+        this.#refresh(i)
       }
       this.#tieCount = 0
     }
     const ties = this.#ties
-    for (let t = 0; t < this.#tieCount; t++) children[ties[t]!]!.next()
+    for (let t = 0; t < this.#tieCount; t++) {
+      children[ties[t]!]!.next()
+      this.#refresh(ties[t]!)
+    }
     child.next()
+    this.#refresh(current)
     this.#findSmallest()
   }
 
@@ -130,27 +144,31 @@ export class MergeCursor implements Cursor {
         other.seek(key)
         if (other.valid) other.prev()
         else other.seekToLast()
+        this.#refresh(i)
       }
       this.#tieCount = 0
     }
     const ties = this.#ties
-    for (let t = 0; t < this.#tieCount; t++) children[ties[t]!]!.prev()
+    for (let t = 0; t < this.#tieCount; t++) {
+      children[ties[t]!]!.prev()
+      this.#refresh(ties[t]!)
+    }
     child.prev()
+    this.#refresh(current)
     this.#findLargest()
   }
 
   // Current becomes the child on the smallest key, the newest on a tie (the first in order,
   // as only a strictly smaller key displaces it); the other children on that key are ties.
   #findSmallest(): void {
-    const children = this.#children
+    const heads = this.#heads
     const ties = this.#ties
     let current = -1
     let smallest: Uint8Array | undefined
     let tieCount = 0
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!
-      if (!child.valid) continue
-      const key = child.key
+    for (let i = 0; i < heads.length; i++) {
+      const key = heads[i]
+      if (key === undefined) continue
       const c = smallest === undefined ? -1 : compareKeys(key, smallest)
       if (c < 0) {
         current = i
@@ -165,15 +183,14 @@ export class MergeCursor implements Cursor {
 
   // Mirror of #findSmallest.
   #findLargest(): void {
-    const children = this.#children
+    const heads = this.#heads
     const ties = this.#ties
     let current = -1
     let largest: Uint8Array | undefined
     let tieCount = 0
-    for (let i = 0; i < children.length; i++) {
-      const child = children[i]!
-      if (!child.valid) continue
-      const key = child.key
+    for (let i = 0; i < heads.length; i++) {
+      const key = heads[i]
+      if (key === undefined) continue
       const c = largest === undefined ? 1 : compareKeys(key, largest)
       if (c > 0) {
         current = i
@@ -184,6 +201,15 @@ export class MergeCursor implements Cursor {
     this.#current = current
     this.#tieCount = tieCount
     this.#forward = false
+  }
+
+  #refresh(i: number): void {
+    const child = this.#children[i]!
+    this.#heads[i] = child.valid ? child.key : undefined
+  }
+
+  #refreshAll(): void {
+    for (let i = 0; i < this.#children.length; i++) this.#refresh(i)
   }
 
   #currentChild(): Cursor {
