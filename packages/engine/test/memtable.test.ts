@@ -325,6 +325,20 @@ describe('Memtable', () => {
     expect(keys.map((key) => mem.get(key)?.value).map((v) => v && hex(v))).toEqual(keys.map(hex))
   })
 
+  it('orders keys longer than 4 KiB bytewise, including ones that differ only past 4 KiB', () => {
+    const long = (length: number, last: number) => {
+      const key = new Uint8Array(length).fill(0xfe)
+      key[length - 1] = last
+      return key
+    }
+    const keys = [long(9000, 2), long(4097, 1), long(9000, 1), long(4096, 0xff), long(8193, 0)]
+    const mem = new Memtable(1)
+    for (const [i, key] of keys.entries()) mem.put(key, key, i + 1)
+    expect(scan(mem.cursor()).map((e) => hex(e.key))).toEqual([...keys].sort(compareKeys).map(hex))
+    for (const key of keys) expect(mem.get(key)?.value).toEqual(key)
+    expect(mem.get(long(9000, 3))).toBeUndefined()
+  })
+
   it('entries yields the view of a snapshot in key order', () => {
     const mem = new Memtable(1)
     mem.put(utf8('b'), utf8('b1'), 1)

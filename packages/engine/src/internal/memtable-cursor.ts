@@ -5,7 +5,7 @@
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import type { Cursor } from './cursor.js'
-import { type Node, type SkipList, visibleValue } from './skip-list.js'
+import { keyText, type Node, type SkipList, visibleValue } from './skip-list.js'
 
 // A position in a skip list at a fixed snapshot. Nodes with no version in the snapshot (keys
 // first written later) are stepped over, so later inserts next to the position stay hidden.
@@ -44,11 +44,11 @@ export class MemtableCursor implements Cursor {
   }
 
   seek(key: Uint8Array): void {
-    this.#settle(this.#list.findGreaterOrEqual(key, null), true)
+    this.#settle(this.#list.findGreaterOrEqual(keyText(key), null), true)
   }
 
   seekForPrev(key: Uint8Array): void {
-    const node = this.#list.findBefore(key, true, null)
+    const node = this.#list.findBefore(keyText(key), true, null)
     this.#settle(node === this.#list.head ? null : node, false)
   }
 

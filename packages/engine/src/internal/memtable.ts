@@ -14,7 +14,7 @@
 import { compareKeys } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { MAX_HEIGHT, Node, SEED, SkipList, type Version, visibleValue } from './skip-list.js'
+import { keyText, MAX_HEIGHT, Node, SEED, SkipList, type Version, visibleValue } from './skip-list.js'
 
 /**
  * Bytes counted per version in {@link Memtable.approximateBytes} on top of its key and value,
@@ -71,14 +71,15 @@ export class Memtable {
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
     const list = this.#list
     const tail = list.tail
+    const text = keyText(key)
     // Keys written in order (a bulk load, sequential ids) go after the tail: no search.
-    const appending = tail !== null && compareKeys(tail.key, key) < 0
+    const appending = tail !== null && tail.text < text
     const splice = appending ? list.lastOnLevel : this.#splice
-    const found = appending ? null : list.findGreaterOrEqual(key, splice)
+    const found = appending ? null : list.findGreaterOrEqual(text, splice)
     this.#bytes += key.length + (value === undefined ? 0 : value.length) + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
-    if (found !== null && compareKeys(found.key, key) === 0) {
+    if (found !== null && found.text === text) {
       const version: Version = { seq: found.seq, value: found.value }
       if (found.older === null) found.older = [version]
       else found.older.push(version)
@@ -90,7 +91,7 @@ export class Memtable {
     // No splice fix-up for a taller node: the search writes only levels below the list's
     // height, and above it the splice still holds the head from the constructor.
     if (height > list.height) list.height = height
-    const node = new Node(key, height, seq, value)
+    const node = new Node(key, text, height, seq, value)
     // Read before the links change: when appending, `splice` is `lastOnLevel`, rewritten below.
     const previous = splice[0]!
     node.prev = previous === list.head ? null : previous
@@ -114,8 +115,9 @@ export class Memtable {
    * for a delete is a shared frozen object. O(log n) expected.
    */
   get(key: Uint8Array, snapshot = Infinity): { readonly value: Uint8Array | undefined } | undefined {
-    const node = this.#list.findGreaterOrEqual(key, null)
-    if (node === null || compareKeys(node.key, key) !== 0) return undefined
+    const text = keyText(key)
+    const node = this.#list.findGreaterOrEqual(text, null)
+    if (node === null || node.text !== text) return undefined
     const value = visibleValue(node, snapshot)
     if (value === null) return undefined
     return value === undefined ? DELETED : { value }

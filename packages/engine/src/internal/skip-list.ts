@@ -6,7 +6,6 @@
  *
  * @module
  */
-import { compareKeys } from '@lsmkit/sstable'
 
 // LevelDB's constants: with p = 1/4, 12 levels index 4^12 (16M) keys well.
 /** The most levels a node may have. */
@@ -21,16 +20,17 @@ export type Version = { readonly seq: number; readonly value: Uint8Array | undef
 // newest last), so the common key written once costs two objects (node, `next`), not four.
 export class Node {
   readonly key: Uint8Array
-  readonly prefix: number
+  /** The key as a one-byte string (see {@link keyText}): what searches compare. */
+  readonly text: string
   readonly next: (Node | null)[]
   prev: Node | null
   seq: number
   value: Uint8Array | undefined
   older: Version[] | null
 
-  constructor(key: Uint8Array, height: number, seq: number, value: Uint8Array | undefined) {
+  constructor(key: Uint8Array, text: string, height: number, seq: number, value: Uint8Array | undefined) {
     this.key = key
-    this.prefix = prefixOf(key)
+    this.text = text
     // Filled by push, not `new Array(n)`, so V8 keeps the array packed.
     const next: (Node | null)[] = []
     for (let i = 0; i < height; i++) next.push(null)
@@ -42,16 +42,25 @@ export class Node {
   }
 }
 
-// A key's first 30 bits (missing bytes read as 0), kept in each node: it orders most pairs of
-// keys without reading the key's bytes, which live two objects away and so cost two more cache
-// misses per search step. 30 bits stay a small integer, which V8 keeps in the node instead of
-// boxing. Unequal prefixes order as their keys do; equal ones need the full compare.
-export function prefixOf(key: Uint8Array): number {
-  return (byteAt(key, 0) << 22) | (byteAt(key, 1) << 14) | (byteAt(key, 2) << 6) | (byteAt(key, 3) >>> 2)
-}
+// Searches compare keys as strings of one character per byte (char code = byte value): strings
+// compare by code unit, so these order exactly as their keys do bytewise, a prefix first, and
+// V8 compares one-byte strings natively, with the characters inside the string object rather
+// than two objects away. Measured on this project's machine, 35,000 keys in random order:
+// - 16-byte keys sharing their first nine bytes (padded numbers; `!sublevel!` prefixes are
+//   alike): put 4.1 → 2.0 µs, get 5.3 → 2.7 µs, against comparing bytes after a 30-bit prefix
+//   kept in each node (the previous design);
+// - 16 random bytes, where that prefix decided nearly every step: put 1.8 → 2.5 µs, get
+//   2.0 → 3.1 µs, the cost of converting each key (about 0.3 µs).
+// Keys with shared prefixes are the common case in practice, so they win.
+const CHARS_PER_CALL = 4096
 
-export function byteAt(key: Uint8Array, i: number): number {
-  return i < key.length ? key[i]! : 0
+export function keyText(key: Uint8Array): string {
+  // fromCharCode takes the bytes as arguments; cut long keys so no call passes too many.
+  if (key.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, key as unknown as number[])
+  let text = ''
+  for (let at = 0; at < key.length; at += CHARS_PER_CALL)
+    text += String.fromCharCode.apply(null, key.subarray(at, at + CHARS_PER_CALL) as unknown as number[])
+  return text
 }
 
 // The value of `node`'s newest version with seq ≤ snapshot: `undefined` for a tombstone,
@@ -70,18 +79,16 @@ export function visibleValue(node: Node, snapshot: number): Uint8Array | undefin
 /** The list proper, apart from the Memtable so its cursors can search it without a back door. */
 export class SkipList {
   // A sentinel before every key; its key is never compared.
-  readonly head = new Node(new Uint8Array(0), MAX_HEIGHT, -1, undefined)
+  readonly head = new Node(new Uint8Array(0), '', MAX_HEIGHT, -1, undefined)
   tail: Node | null = null
   height = 1
   // The last node on each level (the head where a level is empty): exactly the splice of an
   // insert after the tail, so appending keys in order needs one compare instead of a search.
   readonly lastOnLevel: Node[] = Array.from({ length: MAX_HEIGHT }, () => this.head)
 
-  // The last node with key < `key` (≤ with `inclusive`), or the head when none is. When
-  // `splice` is given, it receives that node on every level: what an insert links after.
-  findBefore(key: Uint8Array, inclusive: boolean, splice: Node[] | null): Node {
-    const limit = inclusive ? 1 : 0
-    const prefix = prefixOf(key)
+  // The last node whose key sorts before the key `text` stands for (or equals it, with
+  // `inclusive`), or the head when none does. When `splice` is given, it receives that node on every level: what an insert links after.
+  findBefore(text: string, inclusive: boolean, splice: Node[] | null): Node {
     let x = this.head
     let level = this.height - 1
     // The node the level above stopped before: meeting it again needs no second compare.
@@ -89,9 +96,8 @@ export class SkipList {
     for (;;) {
       const next = x.next[level] as Node | null
       if (next !== null && next !== known) {
-        let c = next.prefix - prefix
-        if (c === 0) c = compareKeys(next.key, key)
-        if (c < limit) {
+        const t = next.text
+        if (t < text || (inclusive && t === text)) {
           x = next
           continue
         }
@@ -103,8 +109,8 @@ export class SkipList {
     }
   }
 
-  // The first node with key ≥ `key`, or null.
-  findGreaterOrEqual(key: Uint8Array, splice: Node[] | null): Node | null {
-    return this.findBefore(key, false, splice).next[0] as Node | null
+  // The first node whose key sorts at or after the key `text` stands for, or null.
+  findGreaterOrEqual(text: string, splice: Node[] | null): Node | null {
+    return this.findBefore(text, false, splice).next[0] as Node | null
   }
 }
