@@ -3,7 +3,8 @@ import type { FileSystem } from '@lsmkit/fs'
 import { readManifest } from '@lsmkit/manifest'
 import { compareKeys, TableReader } from '@lsmkit/sstable'
 import { describe, expect, it } from 'vitest'
-import { contents, isTable, memory, observed, seededRandom, settle, text } from './support.js'
+import { heldCompaction } from './held-compaction.js'
+import { contents, isTable, memory, seededRandom, settle, text } from './support.js'
 
 const key = (i: number): string => `key${String(i).padStart(5, '0')}`
 
@@ -160,46 +161,26 @@ describe('Leveled compaction', () => {
   })
 
   it('does not block reads: a get issued during a compaction resolves before it finishes', async () => {
-    const { fs, options } = observed({ l0CompactionTrigger: 2 })
-    await using db = await Engine.open('/db', options)
-    // Two L0 tables whose ranges overlap, so the compaction must merge them (not move them).
-    await db.put('a', 'in-l0')
-    await db.put('c', 'in-l0')
-    await db.flush()
-    await db.put('b', 'also-in-l0')
-    const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)
-    const hold = fs.holdOpen((path) => isTable(path) && !path.endsWith(flushed))
-    // The flush resolves once the background is idle, so after the compaction it starts.
-    const flushing = db.flush()
-    await hold.reached
+    const { release, flushing, ...held } = await heldCompaction()
+    await using db = held.db
     const events: string[] = []
     events.push(`get ${text(await db.get('a'))}`)
     events.push(`iterator ${(await db.iterator().all()).length}`)
     events.push(`compactions ${db.stats().compactions}`)
-    hold.release()
+    release()
     await flushing
     events.push(`compactions ${db.stats().compactions}`)
-    expect(events).toEqual(['get in-l0', 'iterator 3', 'compactions 0', 'compactions 1'])
+    expect(events).toEqual(['get 1', 'iterator 3', 'compactions 0', 'compactions 1'])
   })
 
   it('does not block writes: a put issued during a compaction is acknowledged before it finishes', async () => {
-    const { fs, options } = observed({ l0CompactionTrigger: 2 })
-    await using db = await Engine.open('/db', options)
-    // Two L0 tables whose ranges overlap, so the compaction must merge them (not move them).
-    await db.put('a', '1')
-    await db.put('e', '5')
-    await db.flush()
-    await db.put('b', '2')
-    const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)
-    const hold = fs.holdOpen((path) => isTable(path) && !path.endsWith(flushed))
-    // The flush resolves once the background is idle, so after the compaction it starts.
-    const flushing = db.flush()
-    await hold.reached
-    await db.put('c', '3')
+    const { release, flushing, ...held } = await heldCompaction()
+    await using db = held.db
+    await db.put('d', '4')
     await db.delete('a')
-    await db.batch([{ type: 'put', key: 'd', value: '4' }])
+    await db.batch([{ type: 'put', key: 'e', value: '5' }])
     expect(db.stats().compactions).toBe(0)
-    hold.release()
+    release()
     await flushing
     expect(db.stats().compactions).toBe(1)
     expect(await contents(db)).toEqual([

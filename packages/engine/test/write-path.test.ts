@@ -1,5 +1,6 @@
 import { Engine, fileName, LOG_SUFFIX, TABLE_SUFFIX } from '@lsmkit/engine'
 import { afterEach, describe, expect, it, vi } from 'vitest'
+import { heldCompaction } from './held-compaction.js'
 import { contents, isTable, memory, observed, text, turns } from './support.js'
 
 /** Waits, turning the event loop, until `done` holds. */
@@ -152,32 +153,8 @@ describe('Write stalls', () => {
     vi.useRealTimers()
   })
 
-  /**
-   * Opens a database whose L0 holds two tables while the compaction they trigger is held at
-   * its first output. Returns the release of that compaction and the flush that waits for it.
-   */
-  async function stuckCompaction(options: {
-    l0SlowdownTrigger: number
-    l0StopTrigger: number
-    memtableSize?: number
-  }) {
-    const { fs, options: all } = observed({ l0CompactionTrigger: 2, ...options })
-    const db = await Engine.open('/db', all)
-    // Overlapping key ranges, so the compaction merges the two tables instead of moving them.
-    await db.put('a', '1')
-    await db.put('c', '3')
-    await db.flush()
-    await db.put('b', '2')
-    const flushed = fileName(db.stats().memtables[0]!.id, TABLE_SUFFIX)
-    const hold = fs.holdOpen((path) => isTable(path) && !path.endsWith(flushed))
-    const flushing = db.flush()
-    await hold.reached
-    expect(db.stats().levels[0]?.files).toBe(2)
-    return { db, release: hold.release, flushing }
-  }
-
   it('makes writes wait, without failing, while L0 is at l0StopTrigger, and resumes them after compaction', async () => {
-    const { db, release, flushing } = await stuckCompaction({
+    const { db, release, flushing } = await heldCompaction({
       l0SlowdownTrigger: 2,
       l0StopTrigger: 2,
       memtableSize: 4096,
@@ -202,7 +179,7 @@ describe('Write stalls', () => {
   })
 
   it('does not stall writes that fit in the memtable while L0 is at l0StopTrigger', async () => {
-    const { db, release, flushing } = await stuckCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 2 })
+    const { db, release, flushing } = await heldCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 2 })
     await db.put('c', '3')
     expect(db.stats().compactions).toBe(0)
     release()
@@ -211,7 +188,7 @@ describe('Write stalls', () => {
   })
 
   it('delays each write group by a timer once L0 reaches l0SlowdownTrigger', async () => {
-    const { db, release, flushing } = await stuckCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 4 })
+    const { db, release, flushing } = await heldCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 4 })
     vi.useFakeTimers({ toFake: ['setTimeout'] })
     const slowed = track(db.put('c', '3'))
     await turns()
@@ -226,7 +203,7 @@ describe('Write stalls', () => {
   })
 
   it('does not delay writes while L0 is below l0SlowdownTrigger', async () => {
-    const { db, release, flushing } = await stuckCompaction({ l0SlowdownTrigger: 3, l0StopTrigger: 4 })
+    const { db, release, flushing } = await heldCompaction({ l0SlowdownTrigger: 3, l0StopTrigger: 4 })
     vi.useFakeTimers({ toFake: ['setTimeout'] })
     const write = track(db.put('c', '3'))
     await until(() => write() !== 'pending')
