@@ -150,7 +150,11 @@ export class Engine implements AsyncDisposable {
     await this.#writes.submit(ops, sync)
   }
 
-  /** The value of `key`, or `undefined` when it has none. */
+  /**
+   * The value of `key`, or `undefined` when it has none. The value is the caller's own copy, to
+   * keep and modify; a short one is carved out of a shared 8 KiB buffer, as Node's `Buffer`
+   * pool does, so do not transfer or detach its `buffer`.
+   */
   async get(key: Bytes): Promise<Uint8Array | undefined> {
     const value = this.getSync(key)
     const turn = this.#core.fairShare()

@@ -59,6 +59,17 @@ describe('Engine on real files', () => {
     expect(text(await db.get('key'))).toBe('value')
   })
 
+  it('hands out values from tables that the caller may modify without changing the table', async () => {
+    await using db = await Engine.open(dir)
+    await db.put('key', 'value')
+    await db.put('next', 'other')
+    await db.flush()
+    const got = (await db.get('key'))!
+    got.fill(0)
+    expect(text(await db.get('key'))).toBe('value')
+    expect(text(await db.get('next'))).toBe('other')
+  })
+
   it('runs the design scenario: 21 rounds of writes and flushes, then reopen', async () => {
     for (const enableWal of [true, false]) {
       const { dir: d, remove: rm } = tempDir()

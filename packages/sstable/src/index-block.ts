@@ -7,7 +7,7 @@
  * @module
  */
 import { type Block, BlockCursor } from './block.js'
-import { compareKeys } from './compare.js'
+import { compareKeys, keyText } from './compare.js'
 import { BLOCK_TRAILER_SIZE } from './format.js'
 import { ByteReader, ByteWriter } from './internal/bytes.js'
 import { corruption } from './internal/corruption.js'
@@ -15,6 +15,8 @@ import { corruption } from './internal/corruption.js'
 /** The decoded index: parallel arrays, one slot per data block. */
 export interface TableIndex {
   readonly separators: readonly Uint8Array[]
+  /** {@link keyText} of each separator: a lookup's binary search compares these. */
+  readonly texts: readonly string[]
   readonly offsets: readonly number[]
   readonly sizes: readonly number[]
 }
@@ -59,5 +61,5 @@ export function decodeIndex(block: Block, dataEnd: number): TableIndex {
     expected = offset + size + BLOCK_TRAILER_SIZE
   }
   if (expected !== dataEnd) throw corruption(block.at, 'data blocks do not reach the filter block')
-  return { separators, offsets, sizes }
+  return { separators, texts: separators.map(keyText), offsets, sizes }
 }

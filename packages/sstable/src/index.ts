@@ -13,8 +13,8 @@ export { BlockCache, DEFAULT_BLOCK_CACHE_CAPACITY } from './block-cache.js'
 /** Building a table in memory. */
 export type { TableBuilderOptions, TableMeta } from './builder.js'
 export { TableBuilder } from './builder.js'
-/** Bytewise key order, the order of every table. */
-export { compareKeys } from './compare.js'
+/** Bytewise key order, the order of every table, and keys as strings in that order. */
+export { compareKeys, keyText } from './compare.js'
 /** Cursors over a table, and the entries they yield. */
 export type { TableEntry, TableRangeOptions } from './cursor.js'
 export { TableCursor } from './cursor.js'

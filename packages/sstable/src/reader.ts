@@ -11,11 +11,11 @@
  * @module
  */
 import { ErrorCode, type FileHandle, type FileSystem, LsmError, NodeFileSystem } from '@lsmkit/fs'
-import { BlockCursor } from './block.js'
 import type { BlockCache } from './block-cache.js'
 import type { BloomFilter } from './bloom.js'
-import { compareKeys } from './compare.js'
+import { compareKeys, keyText } from './compare.js'
 import { TableCursor, type TableEntry, type TableRangeOptions } from './cursor.js'
+import { blockGet } from './internal/block-get.js'
 import { DataBlocks } from './internal/data-blocks.js'
 import { openTableParts, type TableParts } from './internal/open-table.js'
 import type { TableProperties } from './properties.js'
@@ -59,7 +59,9 @@ export class TableReader {
   readonly #handle: FileHandle
   readonly #filter: BloomFilter
   readonly #blocks: DataBlocks
-  #lookup: BlockCursor | undefined
+  // The key range as keyText strings, which lookups compare.
+  readonly #smallestText: string
+  readonly #largestText: string
 
   private constructor(path: string, handle: FileHandle, parts: TableParts, cache: BlockCache | undefined) {
     this.path = path
@@ -68,6 +70,8 @@ export class TableReader {
     this.#props = parts.props
     this.#filter = parts.filter
     this.#blocks = new DataBlocks(path, handle, parts.index, cache)
+    this.#smallestText = keyText(parts.props.smallestKey)
+    this.#largestText = keyText(parts.props.largestKey)
   }
 
   /**
@@ -127,23 +131,24 @@ export class TableReader {
   /**
    * Looks `key` up: its entry when the table has one (`value` undefined for a tombstone, which
    * the caller must treat as "deleted here", not "absent"), or `undefined` when it has none.
-   * Consults the bloom filter first, then reads at most one data block.
+   * Consults the key range and the bloom filter first, then reads at most one data block.
    *
+   * @param text - {@link keyText} of `key`, when the caller has it already: a caller looking one
+   *   key up in many tables converts it once. It must be exactly that; a different string
+   *   routes the lookup wrongly.
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the data block is damaged, and as
    *   {@link TableReader.mayContain} does.
    */
-  get(key: Uint8Array): TableEntry | undefined {
-    if (!this.mayContain(key)) return undefined
-    const i = this.#blocks.find(key)
+  get(key: Uint8Array, text?: string): TableEntry | undefined {
+    this.#blocks.checkOpen()
+    if (!(key instanceof Uint8Array))
+      throw new LsmError(ErrorCode.INVALID_KEY, 'sstable: a key must be a Uint8Array')
+    const t = text ?? keyText(key)
+    if (t < this.#smallestText || t > this.#largestText || !this.#filter.mayContain(key)) return undefined
+    const i = this.#blocks.findText(t)
     if (i >= this.#blocks.count) return undefined
-    const block = this.#blocks.load(i)
-    // One cursor serves every lookup: get is synchronous, so no two lookups share it at once.
-    const cursor = this.#lookup ?? new BlockCursor(block)
-    this.#lookup = cursor
-    cursor.reset(block)
-    cursor.seek(key)
-    if (!cursor.valid || cursor.compareKey(key) !== 0) return undefined
-    return { key: cursor.key, value: cursor.value }
+    const hit = blockGet(this.#blocks.load(i), key)
+    return hit === undefined ? undefined : { key: key.slice(), value: hit.value }
   }
 
   /**

@@ -1,6 +1,7 @@
 import { join } from 'node:path'
 import { ErrorCode, isNotFound, NodeFileSystem } from '@lsmkit/fs'
-import { type TableEntry, TableReader } from '@lsmkit/sstable'
+import { compareKeys, keyText, type TableEntry, TableReader } from '@lsmkit/sstable'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { expectCode, hex, lsmErrorOf, numberedKey, openBuilt, tempDir, utf8 } from './helpers.js'
 
@@ -21,6 +22,47 @@ describe('TableReader', () => {
     expect(hex(entries.map((e) => reader.get(e.key)))).toEqual(hex(entries))
     expect(hex(reader.entries())).toEqual(hex(entries))
     expect(hex(reader.entries({ reverse: true }))).toEqual(hex(entries.toReversed()))
+    await reader.close()
+  })
+
+  it('answers every lookup as the sorted entries do, whatever keys share and however blocks split', async () => {
+    // Short keys over a tiny alphabet: many share prefixes, some are prefixes of others, and
+    // probes land on, between and around them.
+    const keyArb = fc.uint8Array({ min: 0, max: 3, maxLength: 6 })
+    const entriesArb = fc
+      .uniqueArray(
+        fc.record({ key: keyArb, value: fc.option(fc.uint8Array({ maxLength: 8 }), { nil: undefined }) }),
+        { minLength: 1, maxLength: 80, selector: (e) => e.key.join(',') },
+      )
+      .map((list) => list.sort((a, b) => compareKeys(a.key, b.key)))
+    const layoutArb = fc.record({
+      blockSize: fc.integer({ min: 1, max: 128 }),
+      restartInterval: fc.integer({ min: 1, max: 16 }),
+    })
+    await fc.assert(
+      fc.asyncProperty(
+        entriesArb,
+        layoutArb,
+        fc.array(keyArb, { maxLength: 30 }),
+        async (list, layout, probes) => {
+          const reader = await openBuilt(dir, list, layout)
+          for (const probe of [...list.map((e) => e.key), ...probes]) {
+            const want = list.find((e) => compareKeys(e.key, probe) === 0)
+            expect(reader.get(probe)).toEqual(want)
+          }
+          await reader.close()
+        },
+      ),
+      { numRuns: 150 },
+    )
+  })
+
+  it('gives the same answers when the caller passes the key text it already has', async () => {
+    const entries = manyEntries(500)
+    const reader = await openBuilt(dir, entries, { blockSize: 256 })
+    for (const probe of [...entries.map((e) => e.key), numberedKey(1), numberedKey(5000), utf8('')]) {
+      expect(reader.get(probe, keyText(probe))).toEqual(reader.get(probe))
+    }
     await reader.close()
   })
 

@@ -112,10 +112,14 @@ export class Memtable {
    * The newest version of `key` with seq ≤ `snapshot`: `{ value }`, where `value` is
    * `undefined` when that version is a delete (the key is gone: look no further), or
    * `undefined` when this memtable holds no such version (look in older sources). The result
-   * for a delete is a shared frozen object. O(log n) expected.
+   * for a delete is a shared frozen object. O(log n) expected. `text` is `keyText(key)`, for
+   * a caller that has it already.
    */
-  get(key: Uint8Array, snapshot = Infinity): { readonly value: Uint8Array | undefined } | undefined {
-    const text = keyText(key)
+  get(
+    key: Uint8Array,
+    snapshot = Infinity,
+    text = keyText(key),
+  ): { readonly value: Uint8Array | undefined } | undefined {
     const node = this.#list.findGreaterOrEqual(text, null)
     if (node === null || node.text !== text) return undefined
     const value = visibleValue(node, snapshot)

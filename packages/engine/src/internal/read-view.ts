@@ -4,11 +4,13 @@
  *
  * @module
  */
+import { keyText } from '@lsmkit/sstable'
 import type { Core } from './core.js'
 import type { Cursor } from './cursor.js'
 import { LevelCursor } from './level-cursor.js'
 import type { Memtable } from './memtable.js'
 import { MergeCursor } from './merge-cursor.js'
+import { Slab } from './slab.js'
 import { findTable, type Levels } from './table-file.js'
 
 /** The sources of a read, newest first, and the sequence number memtables are read at. */
@@ -32,22 +34,28 @@ export function currentView(core: Core): ReadView {
  * `undefined` when the key is absent or deleted.
  */
 export function lookup(view: ReadView, key: Uint8Array): Uint8Array | undefined {
+  // Every source searches by the key's text; convert it once.
+  const text = keyText(key)
   for (const memtable of view.memtables) {
-    const found = memtable.get(key, view.seq)
-    if (found !== undefined) return found.value?.slice()
+    const found = memtable.get(key, view.seq, text)
+    // The memtable's arrays are its own; a table's get already returns copies.
+    if (found !== undefined) return found.value === undefined ? undefined : copies.copy(found.value)
   }
   const levels = view.levels
   for (const table of levels[0] ?? []) {
-    if (!table.covers(key)) continue
-    const entry = table.reader.get(key)
-    if (entry !== undefined) return entry.value?.slice()
+    if (!table.covers(text)) continue
+    const entry = table.reader.get(key, text)
+    if (entry !== undefined) return entry.value
   }
   for (let level = 1; level < levels.length; level++) {
-    const entry = findTable(levels[level]!, key)?.reader.get(key)
-    if (entry !== undefined) return entry.value?.slice()
+    const entry = findTable(levels[level]!, text)?.reader.get(key, text)
+    if (entry !== undefined) return entry.value
   }
   return undefined
 }
+
+// Values handed to callers from memtables, carved from shared chunks (see Slab).
+const copies = new Slab(8 * 1024)
 
 /** A cursor merging every source of `view`, newest first; tombstones show as `undefined` values. */
 export function viewCursor(view: ReadView): Cursor {

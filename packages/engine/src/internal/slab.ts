@@ -10,22 +10,31 @@
  * @module
  */
 
-const CHUNK_BYTES = 64 * 1024
-// Larger arrays get an allocation of their own, so one of them never pins a chunk's worth of
-// small neighbours (nor wastes the end of a chunk).
-const LARGEST_CARVED = 4 * 1024
-
 /** Hands out copies of byte arrays, carved from shared chunks where they are small. */
 export class Slab {
-  #chunk = new Uint8Array(CHUNK_BYTES)
+  readonly #chunkBytes: number
+  // Larger arrays get an allocation of their own, so one of them never pins a chunk's worth
+  // of small neighbours (nor wastes the end of a chunk).
+  readonly #largestCarved: number
+  #chunk: Uint8Array
   #used = 0
+
+  /**
+   * Chunks of `chunkBytes` (default 64 KiB, for memtables). Copies handed to callers use
+   * smaller chunks, as Node's 8 KiB `Buffer` pool does, so one kept value pins little.
+   */
+  constructor(chunkBytes = 64 * 1024) {
+    this.#chunkBytes = chunkBytes
+    this.#largestCarved = chunkBytes / 16
+    this.#chunk = new Uint8Array(chunkBytes)
+  }
 
   /** A copy of `bytes` that shares no memory with it. */
   copy(bytes: Uint8Array): Uint8Array {
     const length = bytes.length
-    if (length > LARGEST_CARVED) return bytes.slice()
-    if (this.#used + length > CHUNK_BYTES) {
-      this.#chunk = new Uint8Array(CHUNK_BYTES)
+    if (length > this.#largestCarved) return bytes.slice()
+    if (this.#used + length > this.#chunkBytes) {
+      this.#chunk = new Uint8Array(this.#chunkBytes)
       this.#used = 0
     }
     const at = this.#used

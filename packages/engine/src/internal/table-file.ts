@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { compareKeys, type TableReader } from '@lsmkit/sstable'
+import { compareKeys, keyText, type TableReader } from '@lsmkit/sstable'
 
 /**
  * One table file of the database. `pins` counts the iterators reading it; a table dropped from
@@ -15,13 +15,20 @@ export class TableFile {
   pins = 0
   /** True once the table is no longer in the current levels. */
   obsolete = false
+  /** {@link keyText} of the smallest key, which lookups compare. */
+  readonly smallestText: string
+  /** {@link keyText} of the largest key. */
+  readonly largestText: string
 
   constructor(
     /** The file id: NNNNNN.sst. */
     readonly id: number,
     /** The open reader. */
     readonly reader: TableReader,
-  ) {}
+  ) {
+    this.smallestText = keyText(reader.smallestKey)
+    this.largestText = keyText(reader.largestKey)
+  }
 
   /** The file's size in bytes. */
   get size(): number {
@@ -43,9 +50,9 @@ export class TableFile {
     return compareKeys(this.largestKey, smallest) >= 0 && compareKeys(this.smallestKey, largest) <= 0
   }
 
-  /** True when `key` lies within the table's key range. */
-  covers(key: Uint8Array): boolean {
-    return compareKeys(key, this.smallestKey) >= 0 && compareKeys(key, this.largestKey) <= 0
+  /** True when the key whose {@link keyText} is `text` lies within the table's key range. */
+  covers(text: string): boolean {
+    return text >= this.smallestText && text <= this.largestText
   }
 }
 
@@ -62,17 +69,17 @@ export function levelBytes(level: readonly TableFile[]): number {
   return bytes
 }
 
-/** The table of a sorted, non-overlapping level whose range covers `key`, if any. */
-export function findTable(level: readonly TableFile[], key: Uint8Array): TableFile | undefined {
+/** The table of a sorted, non-overlapping level whose range covers the key whose {@link keyText} is `text`, if any. */
+export function findTable(level: readonly TableFile[], text: string): TableFile | undefined {
   let lo = 0
   let hi = level.length
   while (lo < hi) {
     const mid = (lo + hi) >>> 1
-    if (compareKeys(level[mid]!.largestKey, key) < 0) lo = mid + 1
+    if (level[mid]!.largestText < text) lo = mid + 1
     else hi = mid
   }
   const table = level[lo]
-  return table !== undefined && compareKeys(table.smallestKey, key) <= 0 ? table : undefined
+  return table !== undefined && table.smallestText <= text ? table : undefined
 }
 
 /** The smallest and largest keys over `tables` (which must not be empty). */

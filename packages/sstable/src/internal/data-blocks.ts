@@ -6,7 +6,7 @@
 import { ErrorCode, type FileHandle, LsmError } from '@lsmkit/fs'
 import { Block } from '../block.js'
 import type { BlockCache } from '../block-cache.js'
-import { compareKeys } from '../compare.js'
+import { keyText } from '../compare.js'
 import type { TableBlocks } from '../cursor.js'
 import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
 import type { TableIndex } from '../index-block.js'
@@ -38,12 +38,17 @@ export class DataBlocks implements TableBlocks {
   }
 
   find(key: Uint8Array): number {
-    const separators = this.index.separators
+    return this.findText(keyText(key))
+  }
+
+  /** {@link DataBlocks.find} of the key whose {@link keyText} is `text`. */
+  findText(text: string): number {
+    const texts = this.index.texts
     let lo = 0
-    let hi = separators.length
+    let hi = texts.length
     while (lo < hi) {
       const mid = (lo + hi) >>> 1
-      if (compareKeys(separators[mid]!, key) < 0) lo = mid + 1
+      if (texts[mid]! < text) lo = mid + 1
       else hi = mid
     }
     return lo
