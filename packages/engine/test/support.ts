@@ -324,9 +324,9 @@ class ObservedHandle implements FileHandle {
     return this.inner.read(position, length)
   }
 
-  readSync(position: number, length: number): Uint8Array {
+  readSync(position: number, length: number, into?: Uint8Array): Uint8Array {
     this.fs.check('read', this.path)
-    return this.inner.readSync(position, length)
+    return this.inner.readSync(position, length, into)
   }
 
   append(data: Uint8Array): void {

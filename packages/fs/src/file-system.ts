@@ -40,8 +40,16 @@ export interface FileHandle {
    */
   read(position: number, length: number): Promise<Uint8Array>
 
-  /** The synchronous twin of {@link FileHandle.read}, for reads served by the page cache. */
-  readSync(position: number, length: number): Uint8Array
+  /**
+   * The synchronous twin of {@link FileHandle.read}, for reads served by the page cache.
+   *
+   * `into`, when given and at least `length` bytes long, is memory the caller offers for the
+   * result: an implementation may read into its start and return a view of it, or ignore it
+   * and return a new array. Callers use what is returned either way. It lets a cache recycle
+   * the memory of blocks it evicts instead of allocating each read (an ArrayBuffer of 4 KiB
+   * costs several times the read itself from JavaScript).
+   */
+  readSync(position: number, length: number, into?: Uint8Array): Uint8Array
 
   /**
    * Appends `data` at the end of the file, synchronously, handing it to the operating system:

@@ -98,6 +98,27 @@ describe.each(implementations)('$name conforms to FileSystem: files and handles'
       await file.close()
     })
 
+    it('readSync reads into memory it is offered, and returns a view of it', async () => {
+      await ws.plant('a', 'hello world')
+      const file = await ws.fs.open(ws.at('a'), 'read')
+      const into = new Uint8Array(16).fill(0x2a)
+      const got = file.readSync(6, 5, into)
+      expect(text(got)).toBe('world')
+      expect(got.buffer).toBe(into.buffer)
+      expect(text(into.subarray(0, 5))).toBe('world')
+      expect(text(file.readSync(6, 100, new Uint8Array(100)))).toBe('world')
+      await file.close()
+    })
+
+    it('readSync leaves offered memory that is too small alone', async () => {
+      await ws.plant('a', 'hello world')
+      const file = await ws.fs.open(ws.at('a'), 'read')
+      const into = new Uint8Array(3).fill(0x2a)
+      expect(text(file.readSync(0, 5, into))).toBe('hello')
+      expect([...into]).toEqual([0x2a, 0x2a, 0x2a])
+      await file.close()
+    })
+
     it('a read of zero bytes returns no bytes', async () => {
       await ws.plant('a', 'hello')
       const file = await ws.fs.open(ws.at('a'), 'read')

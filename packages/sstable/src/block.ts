@@ -13,12 +13,17 @@ import { ByteReader, readU32 } from './internal/bytes.js'
 import { corruption, type Location } from './internal/corruption.js'
 import { copyOut } from './internal/slab.js'
 
-/** A block's contents with a checked restart array. Immutable, so the cache may share it. */
+/** A block's contents with a checked restart array. Its bytes never change, so the cache may share it. */
 export class Block {
   /** Number of restart points (at least one). */
   readonly restartCount: number
   /** Where the restart array begins: entries occupy `data[0 .. entriesEnd)`. */
   readonly entriesEnd: number
+  /**
+   * Block cursors positioned in this block. A {@link BlockCache} recycles the memory of an
+   * evicted block only when none is, since a cursor reads values from the block lazily.
+   */
+  pins = 0
   // Scratch for restart-key comparisons. Safe to share: each use is synchronous and complete.
   readonly #reader: ByteReader
 
@@ -88,11 +93,14 @@ export class BlockCursor {
 
   constructor(block: Block) {
     this.#block = block
+    block.pins++
     this.#reader = new ByteReader(block.data, block.at)
   }
 
   /** Moves the cursor to another block, unpositioned, keeping its buffers for reuse. */
   reset(block: Block): void {
+    this.#block.pins--
+    block.pins++
     this.#block = block
     this.#reader = new ByteReader(block.data, block.at)
     this.#run = -1

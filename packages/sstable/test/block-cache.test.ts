@@ -70,6 +70,31 @@ describe('BlockCache', () => {
     await reader.close()
   })
 
+  it('reads every block right when misses reuse the memory of evicted ones', async () => {
+    const cache = new BlockCache({ capacityBytes: 4 * BLOCK })
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    for (let i = 0; i < 200; i++) {
+      const entry = entries[(i * 7 + (i >> 3)) % entries.length]!
+      expect(reader.get(entry.key)).toEqual(entry)
+    }
+    expect(cache.stats.evictions).toBeGreaterThan(100)
+    await reader.close()
+  })
+
+  it('keeps an evicted block intact while a cursor is positioned in it', async () => {
+    const cache = new BlockCache({ capacityBytes: 4 * BLOCK })
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    const cursor = reader.cursor()
+    cursor.seek(entries[0]!.key)
+    // The gets evict the cursor's block, then others; were its memory recycled, a later read
+    // would land in it.
+    for (const { key } of entries.slice(1)) reader.get(key)
+    expect({ key: cursor.key, value: cursor.value }).toEqual(entries[0])
+    cursor.next()
+    expect({ key: cursor.key, value: cursor.value }).toEqual(entries[1])
+    await reader.close()
+  })
+
   it('lets a cursor scan re-use cached blocks', async () => {
     const cache = new BlockCache()
     const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })

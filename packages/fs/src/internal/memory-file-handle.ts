@@ -41,12 +41,15 @@ export class MemoryFileHandle implements FileHandle {
     return this.readSync(position, length)
   }
 
-  readSync(position: number, length: number): Uint8Array {
+  readSync(position: number, length: number, into?: Uint8Array): Uint8Array {
     const site = readSite(this.path, position)
     this.#enter(site)
     checkByteCount(site, 'position', position)
     checkByteCount(site, 'length', length)
-    return this.#file.read(position, length)
+    const bytes = this.#file.read(position, length)
+    if (into === undefined || into.length < length) return bytes
+    into.set(bytes)
+    return into.subarray(0, bytes.length)
   }
 
   append(data: Uint8Array): void {

@@ -55,10 +55,11 @@ export class NodeFileHandle implements FileHandle {
     return filled === length ? buffer : buffer.slice(0, filled)
   }
 
-  readSync(position: number, length: number): Uint8Array {
+  readSync(position: number, length: number, into?: Uint8Array): Uint8Array {
     const site = this.#checkRead(position, length)
     const handle = this.#live(site)
-    const buffer = new Uint8Array(length)
+    const buffer =
+      into !== undefined && into.length >= length ? into.subarray(0, length) : new Uint8Array(length)
     let filled = 0
     try {
       while (filled < length) {
@@ -69,7 +70,7 @@ export class NodeFileHandle implements FileHandle {
     } catch (err) {
       throw fromNodeError(site, err)
     }
-    return filled === length ? buffer : buffer.slice(0, filled)
+    return filled === length || into !== undefined ? buffer.subarray(0, filled) : buffer.slice(0, filled)
   }
 
   append(data: Uint8Array): void {

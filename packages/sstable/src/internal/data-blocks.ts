@@ -65,10 +65,21 @@ export class DataBlocks implements TableBlocks {
     if (cached !== undefined) return cached
     const at = { file: this.path, offset, what: 'data block' }
     const length = this.index.sizes[i]! + BLOCK_TRAILER_SIZE
-    const raw = this.handle.readSync(offset, length)
-    if (raw.length !== length) throw corruption(at, 'file is truncated')
-    const block = new Block(checkBlock(raw, BlockType.DATA, at), at)
-    this.cache?.insert(this.#cacheId, offset, block)
+    const cache = this.cache
+    const memory = cache?.reserve(length)
+    const raw = this.handle.readSync(offset, length, memory)
+    // The file system may have ignored the memory offered; then it holds nothing.
+    const used = memory !== undefined && raw.buffer === memory.buffer ? memory : undefined
+    if (memory !== undefined && used === undefined) cache!.giveBack(memory)
+    let block: Block
+    try {
+      if (raw.length !== length) throw corruption(at, 'file is truncated')
+      block = new Block(checkBlock(raw, BlockType.DATA, at), at)
+    } catch (err) {
+      if (used !== undefined) cache!.giveBack(used)
+      throw err
+    }
+    cache?.insert(this.#cacheId, offset, block, used)
     return block
   }
 }
