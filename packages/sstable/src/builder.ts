@@ -249,7 +249,7 @@ export class TableBuilder {
   #writeBlock(contents: Uint8Array, type: BlockType): { offset: number; size: number } {
     const offset = this.#out.length
     this.#out.bytes(contents)
-    this.#out.bytes(encodeTrailer(contents, type))
+    this.#out.bytes(encodeTrailer(contents, type, TABLE_FORMAT_VERSION))
     return { offset, size: contents.length }
   }
 }

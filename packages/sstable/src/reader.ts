@@ -69,7 +69,7 @@ export class TableReader {
     this.#handle = handle
     this.#props = parts.props
     this.#filter = parts.filter
-    this.#blocks = new DataBlocks(path, handle, parts.index, cache)
+    this.#blocks = new DataBlocks(path, handle, parts.index, cache, parts.version)
     this.#smallestText = keyText(parts.props.smallestKey)
     this.#largestText = keyText(parts.props.largestKey)
   }

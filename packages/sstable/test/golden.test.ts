@@ -1,13 +1,16 @@
 import { writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { NodeFileSystem } from '@lsmkit/fs'
+import { ErrorCode, MemoryFileSystem, NodeFileSystem } from '@lsmkit/fs'
 import { TableReader } from '@lsmkit/sstable'
 import { describe, expect, it } from 'vitest'
-import { build, utf8 } from './helpers.js'
+import { build, expectCode, utf8 } from './helpers.js'
 
 // The worked example of docs/formats/sstable.md. Regenerate (only for a new format version)
 // with UPDATE_GOLDEN=1 npx vitest run test/golden.test.ts, and update the document to match.
 const GOLDEN = fileURLToPath(new URL('testdata/worked-example.sst', import.meta.url))
+// The same table as format version 1 wrote it (CRC-32C block checksums), kept so that every
+// version this code claims to read stays readable.
+const GOLDEN_V1 = fileURLToPath(new URL('testdata/worked-example-v1.sst', import.meta.url))
 const DOC = fileURLToPath(new URL('../../../docs/formats/sstable.md', import.meta.url))
 const entries = [
   { key: utf8('apple'), value: utf8('red') },
@@ -51,6 +54,26 @@ describe('the worked example', () => {
     expect(reader.get(utf8('apricot'))).toEqual({ key: utf8('apricot'), value: undefined })
     expect(reader.get(utf8('banana'))).toBeUndefined()
     expect(reader.fileSize).toBe(built.length)
+    await reader.close()
+  })
+
+  it('reads back as format version 1 wrote it', async () => {
+    const reader = await TableReader.open(GOLDEN_V1, { fs: new NodeFileSystem() })
+    expect([...reader.entries()]).toEqual(entries)
+    expect([...reader.entries({ reverse: true })]).toEqual(entries.toReversed())
+    expect(entries.map((e) => reader.get(e.key))).toEqual(entries)
+    expect(reader.get(utf8('banana'))).toBeUndefined()
+    await reader.close()
+  })
+
+  it('tells damage in a format version 1 block by its CRC-32C', async () => {
+    const bytes = await readFile(GOLDEN_V1)
+    const fs = new MemoryFileSystem()
+    // 0x05: inside the first data block's contents.
+    bytes[0x05]! ^= 0x01
+    fs.writeFileSync('/t.sst', bytes)
+    const reader = await TableReader.open('/t.sst', { fs })
+    await expectCode(() => reader.get(utf8('apple')), ErrorCode.CORRUPTION)
     await reader.close()
   })
 })

@@ -27,6 +27,8 @@ export class DataBlocks implements TableBlocks {
     readonly handle: FileHandle,
     readonly index: TableIndex,
     readonly cache: BlockCache | undefined,
+    /** The table's format version, which says how its blocks are checksummed. */
+    readonly version: number,
   ) {
     this.count = index.offsets.length
     this.#cacheId = cache?.newId() ?? 0
@@ -74,7 +76,7 @@ export class DataBlocks implements TableBlocks {
     let block: Block
     try {
       if (raw.length !== length) throw corruption(at, 'file is truncated')
-      block = new Block(checkBlock(raw, BlockType.DATA, at), at)
+      block = new Block(checkBlock(raw, BlockType.DATA, at, this.version), at)
     } catch (err) {
       if (used !== undefined) cache!.giveBack(used)
       throw err

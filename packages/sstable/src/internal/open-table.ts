@@ -21,6 +21,8 @@ export interface TableParts {
   readonly props: TableProperties
   readonly filter: BloomFilter
   readonly index: TableIndex
+  /** The format version, which says how blocks are checksummed. */
+  readonly version: number
 }
 
 /**
@@ -45,7 +47,7 @@ export async function openTableParts(path: string, handle: FileHandle): Promise<
     throw corruption(footerAt, 'block handles do not tile the file')
   }
   const read = async (h: BlockHandle, type: BlockType, at: Location): Promise<Uint8Array> =>
-    checkBlock(await readExact(handle, h.offset, h.size + BLOCK_TRAILER_SIZE, at), type, at)
+    checkBlock(await readExact(handle, h.offset, h.size + BLOCK_TRAILER_SIZE, at), type, at, footer.version)
 
   const filterAt = { file: path, offset: footer.filter.offset, what: 'filter block' }
   const filter = new BloomFilter(await read(footer.filter, BlockType.FILTER, filterAt), filterAt)
@@ -69,7 +71,7 @@ export async function openTableParts(path: string, handle: FileHandle): Promise<
   ) {
     throw corruption(indexAt, 'index disagrees with the key range of the properties')
   }
-  return { fileSize, props, filter, index }
+  return { fileSize, props, filter, index, version: footer.version }
 }
 
 async function readExact(
