@@ -187,13 +187,15 @@ async function run(ops: readonly Op[]): Promise<void> {
 describe('The engine against a Map', () => {
   it('agrees on every read, and after every reopen and power cut, over thousands of operations', async () => {
     let total = 0
-    // The time limit bounds the shrinking of a failure, so that it is reported, not timed out.
+    // The time limit bounds the shrinking of a failure, so that it is reported, not timed out
+    // (the shared test timeout is 300 s). It is far above the 100 runs' own time, 20–40 s, so
+    // that a loaded machine still runs them all: at 40 s a CI-like load cut the runs short.
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 100, maxLength: 300 }), async (ops) => {
         total += ops.length
         await run(ops)
       }),
-      { numRuns: 100, interruptAfterTimeLimit: 40_000 },
+      { numRuns: 100, interruptAfterTimeLimit: 200_000 },
     )
     expect(total).toBeGreaterThan(10_000)
   })
