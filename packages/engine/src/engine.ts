@@ -109,20 +109,30 @@ export class Engine implements AsyncDisposable {
   }
 
   /** Sets `key` to `value`. */
-  async put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {
-    this.#core.checkWritable()
-    const sync = syncOption(options)
-    await this.#writes.submit(
-      [{ key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }],
-      sync,
-    )
+  put(key: Bytes, value: Bytes, options?: WriteOptions): Promise<void> {
+    // Not async: a write that commits at once returns a settled promise instead of making
+    // one more and awaiting it. Every failure still arrives as a rejection.
+    try {
+      this.#core.checkWritable()
+      const sync = syncOption(options)
+      return this.#writes.submit(
+        [{ key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }],
+        sync,
+      )
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   /** Removes `key`. Removing a missing key is not an error. */
-  async delete(key: Bytes, options?: WriteOptions): Promise<void> {
-    this.#core.checkWritable()
-    const sync = syncOption(options)
-    await this.#writes.submit([{ key: this.#slab.copy(toKey(key)) }], sync)
+  delete(key: Bytes, options?: WriteOptions): Promise<void> {
+    try {
+      this.#core.checkWritable()
+      const sync = syncOption(options)
+      return this.#writes.submit([{ key: this.#slab.copy(toKey(key)) }], sync)
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   /**
@@ -155,11 +165,14 @@ export class Engine implements AsyncDisposable {
    * keep and modify; a short one is carved out of a shared 8 KiB buffer, as Node's `Buffer`
    * pool does, so do not transfer or detach its `buffer`.
    */
-  async get(key: Bytes): Promise<Uint8Array | undefined> {
-    const value = this.getSync(key)
-    const turn = this.#core.fairShare()
-    if (turn !== undefined) await turn
-    return value
+  get(key: Bytes): Promise<Uint8Array | undefined> {
+    try {
+      const value = this.getSync(key)
+      const turn = this.#core.fairShare()
+      return turn === undefined ? Promise.resolve(value) : turn.then(() => value)
+    } catch (err) {
+      return Promise.reject(err)
+    }
   }
 
   /**
