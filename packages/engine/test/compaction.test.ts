@@ -57,6 +57,22 @@ const sorted = (model: Map<string, string>): [string, string][] =>
   [...model].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 
 describe('Leveled compaction', () => {
+  it('keeps the blocks it merges out of the block cache', async () => {
+    const { options } = memory({ blockCacheSize: 16 * 1024, memtableSize: 64 * 1024, l0CompactionTrigger: 8 })
+    await using db = await Engine.open('/db', options)
+    const model = await fill(db, 3000, 100)
+    await db.flush()
+    // Some blocks cached, and the cache full, before the merge.
+    for (const k of [...model.keys()].slice(0, 200)) await db.get(k)
+    const before = db.stats()
+    expect(before.levels[0]!.files).toBeGreaterThan(1)
+    await db.compact()
+    const after = db.stats()
+    expect(after.compactions).toBeGreaterThan(before.compactions)
+    expect(after.blockCache.evictions).toBe(before.blockCache.evictions)
+    expect(await contents(db)).toEqual(sorted(model))
+  })
+
   it('compacts L0 into L1 once L0 holds l0CompactionTrigger tables (4 by default)', async () => {
     const { options } = memory({ memtableSize: 4096 })
     await using db = await Engine.open('/db', options)

@@ -164,16 +164,17 @@ export class BlockCache {
       if (memory !== undefined) this.giveBack(memory)
       return
     }
-    let blocks = this.#readers.get(id)
-    if (blocks === undefined) {
-      blocks = new Map()
-      this.#readers.set(id, blocks)
-    }
-    const old = blocks.get(offset)
+    const old = this.#readers.get(id)?.get(offset)
     if (old !== undefined) this.#drop(old)
     while (this.#bytes + size > this.capacityBytes && this.#oldest !== undefined) {
       this.#drop(this.#oldest)
       this.#evictions++
+    }
+    // Looked up only now: dropping a reader's last block above removes its map.
+    let blocks = this.#readers.get(id)
+    if (blocks === undefined) {
+      blocks = new Map()
+      this.#readers.set(id, blocks)
     }
     const entry: Entry = { id, offset, block, memory, size, newer: undefined, older: undefined }
     blocks.set(offset, entry)

@@ -42,14 +42,31 @@ function checkKey(key: Uint8Array): void {
     throw new LsmError(ErrorCode.INVALID_KEY, 'sstable: a key must be a Uint8Array')
 }
 
+/** Options of {@link TableReader.cursor}. */
+export interface TableCursorOptions {
+  /**
+   * Keep the blocks the cursor reads in the reader's cache. Default `true`. A one-pass scan
+   * whose blocks will not be read again soon (a compaction, a backup) passes `false`, as with
+   * LevelDB's `fill_cache`, so that it does not push hot blocks out; it still uses blocks
+   * that are cached already, and reads the others into two buffers of its own, in turn.
+   */
+  readonly fillCache?: boolean | undefined
+}
+
 /** @internal What a cursor needs of its table; supplied by {@link TableReader}. */
 export interface TableBlocks {
   /** Number of data blocks (at least one). */
   readonly count: number
   /** The first data block that can hold a key at least `key`, or `count` when none can. */
   find(key: Uint8Array): number
-  /** Data block `i`, checked and parsed, from the cache when there is one. */
-  load(i: number): Block
+  /** Bytes a read of data block `i` takes: its contents and trailer. */
+  readLength(i: number): number
+  /**
+   * Data block `i`, checked and parsed, from the cache when there is one. On a miss, with
+   * `into` (at least {@link TableBlocks.readLength} bytes), the block is read into it, where
+   * the file system allows, and not cached.
+   */
+  load(i: number, into?: Uint8Array): Block
   /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` once the reader is closed. */
   checkOpen(): void
   /** True once the reader is closed. */
@@ -75,13 +92,19 @@ export interface TableBlocks {
  */
 export class TableCursor {
   readonly #blocks: TableBlocks
+  readonly #fillCache: boolean
   // The block the cursor is in, or -1 when unpositioned.
   #index = -1
   #cursor: BlockCursor | undefined
+  // Without filling the cache: the memory the current block lies in, when it is the cursor's
+  // own, and a spare to read the next block into. Only this cursor ever holds either.
+  #held: Uint8Array | undefined
+  #spare: Uint8Array | undefined
 
   /** @internal Cursors come from {@link TableReader.cursor}. */
-  constructor(blocks: TableBlocks) {
+  constructor(blocks: TableBlocks, options: TableCursorOptions = {}) {
     this.#blocks = blocks
+    this.#fillCache = options.fillCache ?? true
   }
 
   /** True when positioned on an entry; false before the first seek, off either end, or after the reader closed. */
@@ -224,13 +247,35 @@ export class TableCursor {
     if (i === this.#index && i >= 0) return this.#cursor
     this.#index = -1
     if (i < 0 || i >= this.#blocks.count) return undefined
-    const block = this.#blocks.load(i)
+    const block = this.#fillCache ? this.#blocks.load(i) : this.#loadOwn(i)
     // One block cursor for the table cursor's life: entering a block reuses its buffers.
     const cursor = this.#cursor ?? new BlockCursor(block)
     cursor.reset(block)
     this.#cursor = cursor
     this.#index = i
     return cursor
+  }
+
+  // Reads block `i` into the cursor's spare memory, unless the cache has it. The block being
+  // left is then free: values and keys are copied out, so only the block cursor referred to
+  // it, and that moves on right after.
+  #loadOwn(i: number): Block {
+    const need = this.#blocks.readLength(i)
+    let memory = this.#spare
+    this.#spare = undefined
+    // Room for the blocks after this one, which overrun the block size by an entry or so.
+    if (memory === undefined || memory.length < need)
+      memory = new Uint8Array(Math.ceil((need + 512) / 1024) * 1024)
+    const block = this.#blocks.load(i, memory)
+    const left = this.#held
+    if (block.data.buffer === memory.buffer) {
+      this.#held = memory
+      this.#spare = left
+    } else {
+      this.#held = undefined
+      this.#spare = left ?? memory
+    }
+    return block
   }
 
   #skipForward(): void {

@@ -16,7 +16,7 @@ export { TableBuilder } from './builder.js'
 /** Bytewise key order, the order of every table, and keys as strings in that order. */
 export { compareKeys, keyText } from './compare.js'
 /** Cursors over a table, and the entries they yield. */
-export type { TableEntry, TableRangeOptions } from './cursor.js'
+export type { TableCursorOptions, TableEntry, TableRangeOptions } from './cursor.js'
 export { TableCursor } from './cursor.js'
 /** Limits and the format version written; the rest of the format stays internal. */
 export { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, TABLE_FORMAT_VERSION } from './format.js'

@@ -14,7 +14,7 @@ import { ErrorCode, type FileHandle, type FileSystem, LsmError, NodeFileSystem }
 import type { BlockCache } from './block-cache.js'
 import type { BloomFilter } from './bloom.js'
 import { compareKeys, keyText } from './compare.js'
-import { TableCursor, type TableEntry, type TableRangeOptions } from './cursor.js'
+import { TableCursor, type TableCursorOptions, type TableEntry, type TableRangeOptions } from './cursor.js'
 import { blockGet } from './internal/block-get.js'
 import { DataBlocks } from './internal/data-blocks.js'
 import { openTableParts, type TableParts } from './internal/open-table.js'
@@ -152,13 +152,14 @@ export class TableReader {
   }
 
   /**
-   * A new, unpositioned cursor over the whole table.
+   * A new, unpositioned cursor over the whole table; see {@link TableCursorOptions} for
+   * whether the blocks it reads stay in the cache.
    *
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CLOSED` after {@link TableReader.close}.
    */
-  cursor(): TableCursor {
+  cursor(options?: TableCursorOptions): TableCursor {
     this.#blocks.checkOpen()
-    return new TableCursor(this.#blocks)
+    return new TableCursor(this.#blocks, options)
   }
 
   /**

@@ -59,6 +59,15 @@ describe('BlockCache', () => {
     await reader.close()
   })
 
+  it('keeps serving a reader whose only cached block makes way for its next', async () => {
+    const cache = new BlockCache({ capacityBytes: BLOCK })
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    for (const entry of [...entries, ...entries]) expect(reader.get(entry.key)).toEqual(entry)
+    expect(cache.stats).toMatchObject({ entries: 1, evictions: 2 * entries.length - 1 })
+    await reader.close()
+    expect(cache.stats).toMatchObject({ entries: 0, bytes: 0 })
+  })
+
   it('never holds more bytes than its capacity', async () => {
     const cache = new BlockCache({ capacityBytes: 3 * BLOCK + 1 })
     const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
@@ -105,6 +114,31 @@ describe('BlockCache', () => {
       misses: entries.length,
       entries: entries.length,
     })
+    await reader.close()
+  })
+
+  it('leaves the cache as it was for a cursor that does not fill it', async () => {
+    const cache = new BlockCache()
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    const forward: TableEntry[] = []
+    const cursor = reader.cursor({ fillCache: false })
+    for (cursor.seekToFirst(); cursor.valid; cursor.next())
+      forward.push({ key: cursor.key, value: cursor.value })
+    const backward: TableEntry[] = []
+    for (cursor.seekToLast(); cursor.valid; cursor.prev())
+      backward.push({ key: cursor.key, value: cursor.value })
+    expect(forward).toEqual(entries)
+    expect(backward).toEqual(entries.toReversed())
+    expect(cache.stats).toMatchObject({ entries: 0, bytes: 0 })
+    await reader.close()
+  })
+
+  it('serves a cursor that does not fill the cache from blocks cached already', async () => {
+    const cache = new BlockCache()
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    reader.get(entries[3]!.key)
+    expect([...reader.cursor({ fillCache: false }).entries()]).toEqual(entries)
+    expect(counts(cache.stats)).toEqual({ hits: 1, misses: entries.length, entries: 1 })
     await reader.close()
   })
 

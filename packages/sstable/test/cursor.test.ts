@@ -67,9 +67,10 @@ describe('TableCursor', () => {
         entriesArb,
         layoutArb,
         fc.array(opArb, { maxLength: 40 }),
-        async (entries, layout, ops) => {
+        fc.boolean(),
+        async (entries, layout, ops, fillCache) => {
           const reader = await openBuilt(dir, entries, layout)
-          const cursor = reader.cursor()
+          const cursor = reader.cursor({ fillCache })
           let pos = -1
           for (const step of ops) {
             if (step.op === 'seek' || step.op === 'seekForPrev') cursor[step.op](step.key)

@@ -106,9 +106,24 @@ function disjoint(tables: readonly TableFile[]): boolean {
 async function merge(core: Core, c: Compaction, dropTombstones: boolean, between: () => Promise<void>) {
   const o = core.options
   // L0 tables overlap, so each is a child of its own, newest first; a deeper level is one child.
+  // A merge reads each input block once, and its inputs are deleted after: caching them would
+  // only push out the blocks that reads are using (LevelDB's fill_cache = false).
+  const fillCache = false
   const children: Cursor[] =
-    c.level === 0 ? c.inputs.map((t) => t.reader.cursor()) : [new LevelCursor(c.inputs.map((t) => t.reader))]
-  children.push(new LevelCursor(c.overlaps.map((t) => t.reader)))
+    c.level === 0
+      ? c.inputs.map((t) => t.reader.cursor({ fillCache }))
+      : [
+          new LevelCursor(
+            c.inputs.map((t) => t.reader),
+            fillCache,
+          ),
+        ]
+  children.push(
+    new LevelCursor(
+      c.overlaps.map((t) => t.reader),
+      fillCache,
+    ),
+  )
   const cursor = new MergeCursor(children)
   const outputs: TableFile[] = []
   let builder: TableBuilder | undefined

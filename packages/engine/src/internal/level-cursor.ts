@@ -19,8 +19,8 @@ export interface LevelFile {
   readonly smallestKey: Uint8Array
   /** The table's largest key. */
   readonly largestKey: Uint8Array
-  /** A new, unpositioned cursor over the table. */
-  cursor(): Cursor
+  /** A new, unpositioned cursor over the table, which keeps what it reads cached unless told not to. */
+  cursor(options?: { readonly fillCache?: boolean }): Cursor
 }
 
 /**
@@ -39,10 +39,15 @@ export class LevelCursor implements Cursor {
   readonly #files: readonly LevelFile[]
   #index = -1
   #cursor: Cursor | undefined
+  readonly #fillCache: boolean
 
-  /** A cursor over `files`. The array is copied; the files are not. */
-  constructor(files: readonly LevelFile[]) {
+  /**
+   * A cursor over `files`. The array is copied; the files are not. With `fillCache` false
+   * (a compaction's one pass), the files' cursors keep nothing they read in the block cache.
+   */
+  constructor(files: readonly LevelFile[], fillCache = true) {
     this.#files = files.slice()
+    this.#fillCache = fillCache
   }
 
   /** True when on an entry. */
@@ -128,7 +133,7 @@ export class LevelCursor implements Cursor {
       // Drop the old position first, so a file that fails to open leaves this invalid.
       this.#index = -1
       this.#cursor = undefined
-      this.#cursor = this.#files[i]!.cursor()
+      this.#cursor = this.#files[i]!.cursor({ fillCache: this.#fillCache })
       this.#index = i
     }
     return this.#cursor

@@ -10,7 +10,7 @@ import { keyText } from '../compare.js'
 import type { TableBlocks } from '../cursor.js'
 import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
 import type { TableIndex } from '../index-block.js'
-import { corruption } from './corruption.js'
+import { corruption, type Location } from './corruption.js'
 import { checkBlock } from './trailer.js'
 
 /**
@@ -60,13 +60,18 @@ export class DataBlocks implements TableBlocks {
     this.cache?.release(this.#cacheId)
   }
 
-  load(i: number): Block {
+  readLength(i: number): number {
+    return this.index.sizes[i]! + BLOCK_TRAILER_SIZE
+  }
+
+  load(i: number, into?: Uint8Array): Block {
     this.checkOpen()
     const offset = this.index.offsets[i]!
     const cached = this.cache?.lookup(this.#cacheId, offset)
     if (cached !== undefined) return cached
     const at = { file: this.path, offset, what: 'data block' }
-    const length = this.index.sizes[i]! + BLOCK_TRAILER_SIZE
+    const length = this.readLength(i)
+    if (into !== undefined) return this.#parse(this.handle.readSync(offset, length, into), length, at)
     const cache = this.cache
     const memory = cache?.reserve(length)
     const raw = this.handle.readSync(offset, length, memory)
@@ -75,13 +80,17 @@ export class DataBlocks implements TableBlocks {
     if (memory !== undefined && used === undefined) cache!.giveBack(memory)
     let block: Block
     try {
-      if (raw.length !== length) throw corruption(at, 'file is truncated')
-      block = new Block(checkBlock(raw, BlockType.DATA, at, this.version), at)
+      block = this.#parse(raw, length, at)
     } catch (err) {
       if (used !== undefined) cache!.giveBack(used)
       throw err
     }
     cache?.insert(this.#cacheId, offset, block, used)
     return block
+  }
+
+  #parse(raw: Uint8Array, length: number, at: Location): Block {
+    if (raw.length !== length) throw corruption(at, 'file is truncated')
+    return new Block(checkBlock(raw, BlockType.DATA, at, this.version), at)
   }
 }
