@@ -31,8 +31,9 @@ const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ valu
  * bytewise ({@link compareKeys}). Single-threaded like all of JavaScript: a cursor may stay
  * open across later writes, which it does not see.
  *
- * Ownership: the memtable keeps the `key` and `value` arrays it is given, without copying;
- * the caller must not modify them afterwards. Arrays it hands out are its own: do not modify.
+ * Ownership: the memtable keeps the bytes of each `value` it is given, without copying; the
+ * caller must not modify them afterwards. Keys it converts to strings, so a key array may be
+ * reused at once. Values it hands out are views of its own bytes: do not modify.
  *
  * @example
  * ```ts
@@ -91,7 +92,7 @@ export class Memtable {
     // No splice fix-up for a taller node: the search writes only levels below the list's
     // height, and above it the splice still holds the head from the constructor.
     if (height > list.height) list.height = height
-    const node = new Node(key, text, height, seq, value)
+    const node = new Node(text, height, seq, value)
     // Read before the links change: when appending, `splice` is `lastOnLevel`, rewritten below.
     const previous = splice[0]!
     node.prev = previous === list.head ? null : previous
