@@ -11,6 +11,7 @@ import { compareRanges } from './compare.js'
 import { EntryKind, RESTART_SIZE } from './format.js'
 import { ByteReader, readU32 } from './internal/bytes.js'
 import { corruption, type Location } from './internal/corruption.js'
+import { newEntryHead, readEntryHead } from './internal/entry-head.js'
 import { copyOut } from './internal/slab.js'
 
 /** A block's contents with a checked restart array. Its bytes never change, so the cache may share it. */
@@ -58,6 +59,21 @@ export class Block {
     return readU32(this.data, this.entriesEnd + i * RESTART_SIZE)
   }
 
+  /**
+   * The last restart point whose key sorts below `target` (0 when none does): the first key at
+   * least `target` is in its run or starts the next one. A binary search over the restarts.
+   */
+  lastRestartBelow(target: Uint8Array): number {
+    let lo = 0
+    let hi = this.restartCount - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.compareRestartKey(mid, target) < 0) lo = mid
+      else hi = mid - 1
+    }
+    return lo
+  }
+
   /** {@link compareKeys} of the whole key stored at restart point `i` and `target`. */
   compareRestartKey(i: number, target: Uint8Array): number {
     const r = this.#reader
@@ -90,6 +106,7 @@ export class BlockCursor {
   #count = 0
   #i = 0
   #valid = false
+  readonly #head = newEntryHead()
 
   constructor(block: Block) {
     this.#block = block
@@ -149,17 +166,8 @@ export class BlockCursor {
 
   /** Moves to the first entry whose key is at least `target`, or becomes invalid. */
   seek(target: Uint8Array): void {
-    const block = this.#block
-    // The last restart whose key is below the target: the entry sought is in its run, or is
-    // the first of the next run.
-    let lo = 0
-    let hi = block.restartCount - 1
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >>> 1
-      if (block.compareRestartKey(mid, target) < 0) lo = mid
-      else hi = mid - 1
-    }
-    this.#decodeRun(lo)
+    // The entry sought is in this run, or is the first of the next run.
+    this.#decodeRun(this.#block.lastRestartBelow(target))
     this.#valid = true
     for (this.#i = 0; this.#i < this.#count; this.#i++) {
       if (this.compareKey(target) >= 0) return
@@ -206,18 +214,10 @@ export class BlockCursor {
     let used = 0
     let previousAt = 0
     let previousLength = 0
+    const head = this.#head
     while (r.pos < r.end) {
-      const shared = r.varint32()
-      const unshared = r.varint32()
-      const length = r.varint32()
-      const kind = r.u8()
-      if (shared > previousLength) throw corruption(block.at, 'entry shares more than its predecessor')
-      if (kind !== EntryKind.PUT && kind !== EntryKind.TOMBSTONE) {
-        throw corruption(block.at, `unknown entry kind ${kind}`)
-      }
-      if (kind === EntryKind.TOMBSTONE && length !== 0) throw corruption(block.at, 'tombstone with a value')
-      const deltaAt = r.skip(unshared)
-      const valueAt = r.skip(length)
+      readEntryHead(r, previousLength, head)
+      const { shared, unshared, length, kind, deltaAt, valueAt } = head
       const keyLength = shared + unshared
       if (used + keyLength > this.#arena.length) this.#grow(used + keyLength)
       const arena = this.#arena

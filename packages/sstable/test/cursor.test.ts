@@ -2,22 +2,18 @@ import { ErrorCode } from '@lsmkit/fs'
 import { compareKeys, type TableEntry, type TableRangeOptions } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { expectCode, numberedKey, openBuilt, tempDir, utf8 } from './helpers.js'
+import {
+  entriesArb,
+  expectCode,
+  keyArb,
+  layoutArb,
+  numberedKey,
+  openBuilt,
+  tempDir,
+  utf8,
+} from './helpers.js'
 
 const dir = await tempDir()
-
-// Short keys over a tiny alphabet, so entries share prefixes and probes hit and miss.
-const keyArb = fc.uint8Array({ min: 0, max: 3, maxLength: 5 })
-const entriesArb = fc
-  .uniqueArray(
-    fc.record({ key: keyArb, value: fc.option(fc.uint8Array({ maxLength: 6 }), { nil: undefined }) }),
-    { minLength: 1, maxLength: 60, selector: (e) => e.key.join(',') },
-  )
-  .map((entries) => entries.sort((a, b) => compareKeys(a.key, b.key)))
-const layoutArb = fc.record({
-  blockSize: fc.integer({ min: 1, max: 96 }),
-  restartInterval: fc.integer({ min: 1, max: 5 }),
-})
 
 type Op =
   | { op: 'seekToFirst' | 'seekToLast' | 'next' | 'prev' }

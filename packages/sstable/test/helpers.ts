@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type ErrorCode, LsmError, NodeFileSystem } from '@lsmkit/fs'
 import {
+  compareKeys,
   TableBuilder,
   type TableBuilderOptions,
   type TableEntry,
@@ -10,6 +11,7 @@ import {
   type TableReaderOptions,
   writeTable,
 } from '@lsmkit/sstable'
+import fc from 'fast-check'
 import { afterAll, expect } from 'vitest'
 
 const encoder = new TextEncoder()
@@ -81,3 +83,23 @@ export async function lsmErrorOf(fn: () => unknown): Promise<LsmError> {
 export async function expectCode(fn: () => unknown, code: ErrorCode): Promise<void> {
   expect((await lsmErrorOf(fn)).code).toBe(code)
 }
+
+/**
+ * Short keys over a tiny alphabet: entries share prefixes, some keys are prefixes of others,
+ * and probes land on, between and around them.
+ */
+export const keyArb = fc.uint8Array({ min: 0, max: 3, maxLength: 6 })
+
+/** Sorted entries with distinct keys, some of them tombstones. */
+export const entriesArb = fc
+  .uniqueArray(
+    fc.record({ key: keyArb, value: fc.option(fc.uint8Array({ maxLength: 8 }), { nil: undefined }) }),
+    { minLength: 1, maxLength: 80, selector: (e) => e.key.join(',') },
+  )
+  .map((entries) => entries.sort((a, b) => compareKeys(a.key, b.key)))
+
+/** Block sizes and restart intervals from one entry per block and run to typical ones. */
+export const layoutArb = fc.record({
+  blockSize: fc.integer({ min: 1, max: 128 }),
+  restartInterval: fc.integer({ min: 1, max: 16 }),
+})

@@ -3,7 +3,18 @@ import { ErrorCode, isNotFound, NodeFileSystem } from '@lsmkit/fs'
 import { compareKeys, keyText, type TableEntry, TableReader } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { expectCode, hex, lsmErrorOf, numberedKey, openBuilt, tempDir, utf8 } from './helpers.js'
+import {
+  entriesArb,
+  expectCode,
+  hex,
+  keyArb,
+  layoutArb,
+  lsmErrorOf,
+  numberedKey,
+  openBuilt,
+  tempDir,
+  utf8,
+} from './helpers.js'
 
 const dir = await tempDir()
 
@@ -26,19 +37,6 @@ describe('TableReader', () => {
   })
 
   it('answers every lookup as the sorted entries do, whatever keys share and however blocks split', async () => {
-    // Short keys over a tiny alphabet: many share prefixes, some are prefixes of others, and
-    // probes land on, between and around them.
-    const keyArb = fc.uint8Array({ min: 0, max: 3, maxLength: 6 })
-    const entriesArb = fc
-      .uniqueArray(
-        fc.record({ key: keyArb, value: fc.option(fc.uint8Array({ maxLength: 8 }), { nil: undefined }) }),
-        { minLength: 1, maxLength: 80, selector: (e) => e.key.join(',') },
-      )
-      .map((list) => list.sort((a, b) => compareKeys(a.key, b.key)))
-    const layoutArb = fc.record({
-      blockSize: fc.integer({ min: 1, max: 128 }),
-      restartInterval: fc.integer({ min: 1, max: 16 }),
-    })
     await fc.assert(
       fc.asyncProperty(
         entriesArb,

@@ -12,7 +12,7 @@ import type { Block } from '../block.js'
 import { compareRanges } from '../compare.js'
 import { EntryKind } from '../format.js'
 import { ByteReader } from './bytes.js'
-import { corruption } from './corruption.js'
+import { newEntryHead, readEntryHead } from './entry-head.js'
 import { copyOut } from './slab.js'
 
 /** What a block holds for a key: a value, or a tombstone (`value` undefined). */
@@ -24,6 +24,7 @@ const TOMBSTONE: BlockHit = Object.freeze({ value: undefined })
 
 // Reused by every lookup: each one is synchronous and complete before the next begins.
 let scratch: Uint8Array = new Uint8Array(256)
+const head = newEntryHead()
 
 /**
  * The entry of `block` whose key equals `target`, or `undefined` when the block has none. The
@@ -32,25 +33,13 @@ let scratch: Uint8Array = new Uint8Array(256)
  * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when an entry it decodes is malformed.
  */
 export function blockGet(block: Block, target: Uint8Array): BlockHit | undefined {
-  // The last restart whose key is below the target: the target is in its run or later.
-  let lo = 0
-  let hi = block.restartCount - 1
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >>> 1
-    if (block.compareRestartKey(mid, target) < 0) lo = mid
-    else hi = mid - 1
-  }
   const data = block.data
-  const r = new ByteReader(data, block.at, block.restart(lo), block.entriesEnd)
+  const start = block.restart(block.lastRestartBelow(target))
+  const r = new ByteReader(data, block.at, start, block.entriesEnd)
   let keyLength = 0
   while (r.pos < r.end) {
-    const shared = r.varint32()
-    const unshared = r.varint32()
-    const length = r.varint32()
-    const kind = r.u8()
-    if (shared > keyLength) throw corruption(block.at, 'entry shares more than its predecessor')
-    const deltaAt = r.skip(unshared)
-    const valueAt = r.skip(length)
+    readEntryHead(r, keyLength, head)
+    const { shared, unshared, length, kind, deltaAt, valueAt } = head
     keyLength = shared + unshared
     if (keyLength > scratch.length) scratch = grow(scratch, keyLength)
     const key = scratch
@@ -58,9 +47,7 @@ export function blockGet(block: Block, target: Uint8Array): BlockHit | undefined
     const order = compareRanges(key, 0, keyLength, target, 0, target.length)
     if (order < 0) continue
     if (order > 0) return undefined
-    if (kind === EntryKind.PUT) return { value: copyOut(data, valueAt, length) }
-    if (kind === EntryKind.TOMBSTONE && length === 0) return TOMBSTONE
-    throw corruption(block.at, `bad entry kind ${kind} with a value of ${length} bytes`)
+    return kind === EntryKind.PUT ? { value: copyOut(data, valueAt, length) } : TOMBSTONE
   }
   return undefined
 }
