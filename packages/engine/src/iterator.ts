@@ -182,6 +182,7 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
   async close(): Promise<void> {
     if (this.#closed) return
     this.#closed = true
+    this.#cursor.release()
     this.#onClose(this)
     await this.#core.unpin(this.#tables)
   }

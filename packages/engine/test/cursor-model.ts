@@ -39,6 +39,10 @@ export class ArrayCursor implements Cursor {
     this.#pos = 0
   }
 
+  release(): void {
+    this.#pos = -1
+  }
+
   seekToLast(): void {
     this.#pos = this.#entries.length - 1
   }

@@ -88,6 +88,11 @@ export class Block {
   }
 }
 
+// Key arenas of released block cursors, for the next ones: a fresh 256-byte array costs a few
+// µs, and a cursor that moves from table to table (a seek over a level) makes one per table.
+const spareArenas: Uint8Array[] = []
+const MAX_SPARE_ARENAS = 64
+
 /**
  * A position in a {@link Block}. Moving off either end makes the cursor invalid; `next` and
  * `prev` on an invalid cursor leave it invalid.
@@ -97,7 +102,7 @@ export class BlockCursor {
   #reader: ByteReader
   #run = -1
   // The decoded run: whole keys back to back in #arena, and where each entry's parts lie.
-  #arena = new Uint8Array(256)
+  #arena = spareArenas.pop() ?? new Uint8Array(256)
   readonly #keyAt: number[] = []
   readonly #keyLength: number[] = []
   // Offset of each value in the block, or -1 for a tombstone.
@@ -107,11 +112,26 @@ export class BlockCursor {
   #i = 0
   #valid = false
   readonly #head = newEntryHead()
+  #released = false
 
   constructor(block: Block) {
     this.#block = block
     block.pins++
     this.#reader = new ByteReader(block.data, block.at)
+  }
+
+  /**
+   * Unpins the block and gives the key arena up for another cursor. The cursor must not be
+   * used again; its owner drops it.
+   */
+  release(): void {
+    if (this.#released) return
+    this.#released = true
+    this.#block.pins--
+    this.#valid = false
+    this.#run = -1
+    if (spareArenas.length < MAX_SPARE_ARENAS) spareArenas.push(this.#arena)
+    this.#arena = new Uint8Array(0)
   }
 
   /** Moves the cursor to another block, unpositioned, keeping its buffers for reuse. */

@@ -142,6 +142,20 @@ export class TableCursor {
     this.#skipForward()
   }
 
+  /**
+   * Unpositions the cursor and lets go of the block it is in, whose memory the block cache
+   * can then reuse once it evicts the block (while a cursor is in a block, that memory is
+   * kept for it). Call it when a cursor is done, or idle for long; a later seek positions it
+   * again. Releasing twice is harmless.
+   */
+  release(): void {
+    this.#cursor?.release()
+    this.#cursor = undefined
+    this.#index = -1
+    this.#spare ??= this.#held
+    this.#held = undefined
+  }
+
   /** Moves to the last entry. */
   seekToLast(): void {
     this.#enter(this.#blocks.count - 1)?.seekToLast()

@@ -104,6 +104,27 @@ describe('BlockCache', () => {
     await reader.close()
   })
 
+  it('positions a released cursor again, while new cursors reuse what it gave up', async () => {
+    const cache = new BlockCache({ capacityBytes: 4 * BLOCK })
+    const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })
+    const first = reader.cursor()
+    first.seek(entries[0]!.key)
+    first.release()
+    first.release()
+    expect(first.valid).toBe(false)
+    const others = entries.slice(1).map((entry) => {
+      const cursor = reader.cursor()
+      cursor.seek(entry.key)
+      return cursor
+    })
+    first.seek(entries[0]!.key)
+    expect({ key: first.key, value: first.value }).toEqual(entries[0])
+    others.forEach((cursor, i) => {
+      expect({ key: cursor.key, value: cursor.value }).toEqual(entries[i + 1])
+    })
+    await reader.close()
+  })
+
   it('lets a cursor scan re-use cached blocks', async () => {
     const cache = new BlockCache()
     const reader = await openBuilt(dir, entries, ONE_PER_BLOCK, { cache })

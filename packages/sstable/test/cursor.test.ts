@@ -16,10 +16,16 @@ import {
 const dir = await tempDir()
 
 type Op =
-  | { op: 'seekToFirst' | 'seekToLast' | 'next' | 'prev' }
+  | { op: 'seekToFirst' | 'seekToLast' | 'next' | 'prev' | 'release' }
   | { op: 'seek' | 'seekForPrev'; key: Uint8Array }
 const opArb: fc.Arbitrary<Op> = fc.oneof(
-  fc.constantFrom<Op>({ op: 'seekToFirst' }, { op: 'seekToLast' }, { op: 'next' }, { op: 'prev' }),
+  fc.constantFrom<Op>(
+    { op: 'seekToFirst' },
+    { op: 'seekToLast' },
+    { op: 'next' },
+    { op: 'prev' },
+    { op: 'release' },
+  ),
   fc.record({ op: fc.constantFrom('seek' as const, 'seekForPrev' as const), key: keyArb }),
 )
 
@@ -35,6 +41,8 @@ function modelStep(entries: readonly TableEntry[], pos: number, step: Op): numbe
       return pos < 0 || pos + 1 >= n ? -1 : pos + 1
     case 'prev':
       return pos < 0 ? -1 : pos - 1
+    case 'release':
+      return -1
     case 'seek':
       return entries.findIndex((e) => compareKeys(e.key, step.key) >= 0)
     case 'seekForPrev':

@@ -29,4 +29,9 @@ export interface Cursor {
   next(): void
   /** Moves to the previous entry; invalid before the first. */
   prev(): void
+  /**
+   * Unpositions the cursor and lets go of what it holds (a table cursor's current block, whose
+   * memory the block cache may then reuse). A later seek positions it again.
+   */
+  release(): void
 }

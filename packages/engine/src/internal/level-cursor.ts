@@ -130,8 +130,10 @@ export class LevelCursor implements Cursor {
       return undefined
     }
     if (i !== this.#index || this.#cursor === undefined) {
-      // Drop the old position first, so a file that fails to open leaves this invalid.
+      // Drop the old position first, so a file that fails to open leaves this invalid; the
+      // old file's cursor lets go of its block.
       this.#index = -1
+      this.#cursor?.release()
       this.#cursor = undefined
       this.#cursor = this.#files[i]!.cursor({ fillCache: this.#fillCache })
       this.#index = i
@@ -151,6 +153,13 @@ export class LevelCursor implements Cursor {
     while (this.#cursor !== undefined && !this.#cursor.valid && this.#index > 0) {
       this.#enter(this.#index - 1)?.seekToLast()
     }
+  }
+
+  /** Releases the current file's cursor. */
+  release(): void {
+    this.#cursor?.release()
+    this.#cursor = undefined
+    this.#index = -1
   }
 
   #current(): Cursor {

@@ -62,6 +62,11 @@ export class MemtableCursor implements Cursor {
     if (node !== null) this.#settle(node.prev, false)
   }
 
+  release(): void {
+    this.#node = null
+    this.#value = undefined
+  }
+
   // Stops on the first node from `from` on, in the direction given, with a version in the
   // snapshot; unpositions when there is none.
   #settle(from: Node | null, forward: boolean): void {

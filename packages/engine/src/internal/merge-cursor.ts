@@ -203,6 +203,14 @@ export class MergeCursor implements Cursor {
     this.#forward = false
   }
 
+  /** Releases every child. */
+  release(): void {
+    for (const child of this.#children) child.release()
+    this.#heads.fill(undefined)
+    this.#current = -1
+    this.#tieCount = 0
+  }
+
   #refresh(i: number): void {
     const child = this.#children[i]!
     this.#heads[i] = child.valid ? child.key : undefined
