@@ -5,18 +5,19 @@
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import type { Cursor } from './cursor.js'
-import { keyText, type Node, type SkipList, visibleValue } from './skip-list.js'
+import type { KeyIndex } from './key-index.js'
+import { keyText, type Node, visibleValue } from './memtable-node.js'
 
-// A position in a skip list at a fixed snapshot. Nodes with no version in the snapshot (keys
+// A position in a memtable's index at a fixed snapshot. Nodes with no version in the snapshot (keys
 // first written later) are stepped over, so later inserts next to the position stay hidden.
 export class MemtableCursor implements Cursor {
-  readonly #list: SkipList
+  readonly #index: KeyIndex
   readonly #snapshot: number
   #node: Node | null = null
   #value: Uint8Array | undefined = undefined
 
-  constructor(list: SkipList, snapshot: number) {
-    this.#list = list
+  constructor(index: KeyIndex, snapshot: number) {
+    this.#index = index
     this.#snapshot = snapshot
   }
 
@@ -36,25 +37,24 @@ export class MemtableCursor implements Cursor {
   }
 
   seekToFirst(): void {
-    this.#settle(this.#list.head.next[0] as Node | null, true)
+    this.#settle(this.#index.first, true)
   }
 
   seekToLast(): void {
-    this.#settle(this.#list.tail, false)
+    this.#settle(this.#index.last, false)
   }
 
   seek(key: Uint8Array): void {
-    this.#settle(this.#list.findGreaterOrEqual(keyText(key), null), true)
+    this.#settle(this.#index.findGreaterOrEqual(keyText(key)), true)
   }
 
   seekForPrev(key: Uint8Array): void {
-    const node = this.#list.findBefore(keyText(key), true, null)
-    this.#settle(node === this.#list.head ? null : node, false)
+    this.#settle(this.#index.findLessOrEqual(keyText(key)), false)
   }
 
   next(): void {
     const node = this.#node
-    if (node !== null) this.#settle(node.next[0] as Node | null, true)
+    if (node !== null) this.#settle(node.next, true)
   }
 
   prev(): void {
@@ -78,7 +78,7 @@ export class MemtableCursor implements Cursor {
         this.#value = value
         return
       }
-      node = forward ? (node.next[0] as Node | null) : node.prev
+      node = forward ? node.next : node.prev
     }
     this.#node = null
     this.#value = undefined

@@ -1,20 +1,19 @@
 /**
  * Memtable: the engine's in-memory write buffer, an ordered map from key to its versions, in
- * the manner of LevelDB's `MemTable` over a skip list. Every version carries the sequence
- * number of the write that made it, so a reader at an older snapshot still sees what was
- * there then.
+ * the manner of LevelDB's `MemTable`. Every version carries the sequence number of the write
+ * that made it, so a reader at an older snapshot still sees what was there then.
  *
- * The skip list is LevelDB's: up to 12 levels, each node promoted with probability 1/4, from a
- * deterministic seeded generator so a run can be reproduced. The bottom level is also linked
- * backwards, so a cursor steps back in O(1) instead of searching again. Nodes are never
- * removed, so a cursor's node stays reachable however the list grows.
+ * Where LevelDB keeps a skip list, the keys live in a {@link KeyIndex}: a linked list in key
+ * order that cursors walk (forwards and backwards in O(1) a step), searched through sorted
+ * leaf arrays. Nodes are never removed, so a cursor's node stays valid however the index grows.
  *
  * @module
  */
 import { compareKeys } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
+import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { keyText, MAX_HEIGHT, Node, SEED, SkipList, type Version, visibleValue } from './skip-list.js'
+import { keyText, type Version, visibleValue } from './memtable-node.js'
 
 /**
  * Bytes counted per version in {@link Memtable.approximateBytes} on top of its key and value,
@@ -47,10 +46,7 @@ const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ valu
 export class Memtable {
   /** The memtable's number, as the engine assigns it (its log file's number, say). */
   readonly id: number
-  readonly #list = new SkipList()
-  // Reused by every put: the insert's predecessors, one per level.
-  readonly #splice: Node[]
-  #rng = SEED
+  readonly #index = new KeyIndex()
   #bytes = 0
   #entries = 0
   #keys = 0
@@ -59,9 +55,6 @@ export class Memtable {
   /** An empty memtable numbered `id`. */
   constructor(id: number) {
     this.id = id
-    const splice: Node[] = []
-    for (let i = 0; i < MAX_HEIGHT; i++) splice.push(this.#list.head)
-    this.#splice = splice
   }
 
   /**
@@ -70,43 +63,19 @@ export class Memtable {
    * O(log n) expected.
    */
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
-    const list = this.#list
-    const tail = list.tail
-    const text = keyText(key)
-    // Keys written in order (a bulk load, sequential ids) go after the tail: no search.
-    const appending = tail !== null && tail.text < text
-    const splice = appending ? list.lastOnLevel : this.#splice
-    const found = appending ? null : list.findGreaterOrEqual(text, splice)
     this.#bytes += key.length + (value === undefined ? 0 : value.length) + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
-    if (found !== null && found.text === text) {
-      const version: Version = { seq: found.seq, value: found.value }
-      if (found.older === null) found.older = [version]
-      else found.older.push(version)
-      found.seq = seq
-      found.value = value
+    const found = this.#index.findOrInsert(keyText(key), seq, value)
+    if (found === null) {
+      this.#keys++
       return
     }
-    const height = this.#randomHeight()
-    // No splice fix-up for a taller node: the search writes only levels below the list's
-    // height, and above it the splice still holds the head from the constructor.
-    if (height > list.height) list.height = height
-    const node = new Node(text, height, seq, value)
-    // Read before the links change: when appending, `splice` is `lastOnLevel`, rewritten below.
-    const previous = splice[0]!
-    node.prev = previous === list.head ? null : previous
-    const last = list.lastOnLevel
-    for (let i = 0; i < height; i++) {
-      const before = splice[i]!
-      const after = before.next[i] as Node | null
-      node.next[i] = after
-      before.next[i] = node
-      if (after === null) last[i] = node
-    }
-    if (found === null) list.tail = node
-    else found.prev = node
-    this.#keys++
+    const version: Version = { seq: found.seq, value: found.value }
+    if (found.older === null) found.older = [version]
+    else found.older.push(version)
+    found.seq = seq
+    found.value = value
   }
 
   /**
@@ -121,8 +90,8 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
-    const node = this.#list.findGreaterOrEqual(text, null)
-    if (node === null || node.text !== text) return undefined
+    const node = this.#index.find(text)
+    if (node === undefined) return undefined
     const value = visibleValue(node, snapshot)
     if (value === null) return undefined
     return value === undefined ? DELETED : { value }
@@ -149,12 +118,12 @@ export class Memtable {
 
   /** The smallest key held, at any seq; `undefined` when empty. O(1). */
   get smallestKey(): Uint8Array | undefined {
-    return (this.#list.head.next[0] as Node | null)?.key
+    return this.#index.first?.key
   }
 
   /** The largest key held, at any seq; `undefined` when empty. O(1). */
   get largestKey(): Uint8Array | undefined {
-    return this.#list.tail?.key
+    return this.#index.last?.key
   }
 
   /** The seq of the last put; 0 when empty. */
@@ -169,7 +138,7 @@ export class Memtable {
    * plus the hidden nodes they skip.
    */
   cursor(snapshot = Infinity): Cursor {
-    return new MemtableCursor(this.#list, Math.min(snapshot, this.#maxSeq))
+    return new MemtableCursor(this.#index, Math.min(snapshot, this.#maxSeq))
   }
 
   /**
@@ -179,21 +148,5 @@ export class Memtable {
   *entries(snapshot = Infinity): Generator<{ key: Uint8Array; value: Uint8Array | undefined }, void> {
     const cursor = this.cursor(snapshot)
     for (cursor.seekToFirst(); cursor.valid; cursor.next()) yield { key: cursor.key, value: cursor.value }
-  }
-
-  // xorshift32: fixed seed, so the same writes build the same list, run after run.
-  #randomHeight(): number {
-    let height = 1
-    while (height < MAX_HEIGHT) {
-      let x = this.#rng
-      x ^= x << 13
-      x ^= x >>> 17
-      x ^= x << 5
-      this.#rng = x
-      // The high bits: xorshift's low bits are its weakest.
-      if (x >>> 30 !== 0) break
-      height++
-    }
-    return height
   }
 }

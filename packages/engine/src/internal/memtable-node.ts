@@ -1,25 +1,17 @@
 /**
- * The skip list under {@link Memtable}: LevelDB's, with up to 12 levels, each node promoted with
- * probability 1/4 from a deterministic seeded generator so a run can be reproduced. The bottom
- * level is also linked backwards, so a cursor steps back in O(1) instead of searching again.
- * Nodes are never removed, so a cursor's node stays reachable however the list grows.
+ * A memtable's node: one key, its newest version inline and any older ones beside it, and its
+ * links to the neighbouring keys, which {@link KeyIndex} maintains.
  *
  * @module
  */
 import { keyText } from '@lsmkit/sstable'
 
-// LevelDB's constants: with p = 1/4, 12 levels index 4^12 (16M) keys well.
-/** The most levels a node may have. */
-export const MAX_HEIGHT = 12
-/** The seed of the generator that draws node heights: fixed, so runs reproduce. */
-export const SEED = 0xdeadbeef
-
 /** One version of a key: the write's sequence number and its value (`undefined`: a delete). */
 export type Version = { readonly seq: number; readonly value: Uint8Array | undefined }
 
 // The newest version lives in the node itself and only older ones in `older` (oldest first,
-// newest last), so the common key written once costs three objects: the node, its `next` and
-// its text. Every memtable entry outlives several young-generation collections, and each one
+// newest last), so the common key written once costs two objects: the node and its text (and
+// two array slots in its leaf of the index). Every memtable entry outlives several young-generation collections, and each one
 // copies every object still alive, so a node keeps no view objects: the key is its text, and
 // the value is kept as where its bytes lie. A view is made only when one is read (and dies
 // young). At n = 500,000 batched puts, scavenges took 778 ms of a 2.8 s load with two views
@@ -27,7 +19,9 @@ export type Version = { readonly seq: number; readonly value: Uint8Array | undef
 export class Node {
   /** The key as a one-byte string (see {@link keyText}): what searches compare. */
   readonly text: string
-  readonly next: (Node | null)[]
+  /** The node of the next key in order, or null for the last. */
+  next: Node | null
+  /** The node of the previous key in order, or null for the first. */
   prev: Node | null
   seq: number
   older: Version[] | null
@@ -36,12 +30,9 @@ export class Node {
   #at: number
   #length: number
 
-  constructor(text: string, height: number, seq: number, value: Uint8Array | undefined) {
+  constructor(text: string, seq: number, value: Uint8Array | undefined) {
     this.text = text
-    // Filled by push, not `new Array(n)`, so V8 keeps the array packed.
-    const next: (Node | null)[] = []
-    for (let i = 0; i < height; i++) next.push(null)
-    this.next = next
+    this.next = null
     this.prev = null
     this.seq = seq
     this.older = null
@@ -100,43 +91,4 @@ export function visibleValue(node: Node, snapshot: number): Uint8Array | undefin
     if (version.seq <= snapshot) return version.value
   }
   return null
-}
-
-/** The list proper, apart from the Memtable so its cursors can search it without a back door. */
-export class SkipList {
-  // A sentinel before every key; its key is never compared.
-  readonly head = new Node('', MAX_HEIGHT, -1, undefined)
-  tail: Node | null = null
-  height = 1
-  // The last node on each level (the head where a level is empty): exactly the splice of an
-  // insert after the tail, so appending keys in order needs one compare instead of a search.
-  readonly lastOnLevel: Node[] = Array.from({ length: MAX_HEIGHT }, () => this.head)
-
-  // The last node whose key sorts before the key `text` stands for (or equals it, with
-  // `inclusive`), or the head when none does. When `splice` is given, it receives that node on every level: what an insert links after.
-  findBefore(text: string, inclusive: boolean, splice: Node[] | null): Node {
-    let x = this.head
-    let level = this.height - 1
-    // The node the level above stopped before: meeting it again needs no second compare.
-    let known: Node | null = null
-    for (;;) {
-      const next = x.next[level] as Node | null
-      if (next !== null && next !== known) {
-        const t = next.text
-        if (t < text || (inclusive && t === text)) {
-          x = next
-          continue
-        }
-      }
-      if (splice !== null) splice[level] = x
-      if (level === 0) return x
-      known = next
-      level--
-    }
-  }
-
-  // The first node whose key sorts at or after the key `text` stands for, or null.
-  findGreaterOrEqual(text: string, splice: Node[] | null): Node | null {
-    return this.findBefore(text, false, splice).next[0] as Node | null
-  }
 }

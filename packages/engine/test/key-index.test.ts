@@ -1,0 +1,118 @@
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { KeyIndex, LEAF_CAPACITY } from '../src/internal/key-index.js'
+import type { Node } from '../src/internal/memtable-node.js'
+
+// Texts from a small alphabet, so keys share prefixes and are prefixes of each other.
+const textArb = fc.string({
+  unit: fc.constantFrom('a', 'b', 'c', '\u0000', '\u00ff'),
+  maxLength: 8,
+  size: 'max',
+})
+// From one leaf's worth of distinct keys up to enough to split leaves many times over, each
+// third one written twice.
+const manyTexts = fc
+  .uniqueArray(textArb, { minLength: LEAF_CAPACITY, maxLength: 6 * LEAF_CAPACITY })
+  .map((texts) => [...texts, ...texts.filter((_, i) => i % 3 === 0)])
+
+// A failing run is reported as found: shrinking hundreds of keys, one run per step, takes
+// minutes and would still leave more than a leaf's worth of them.
+const RUNS = { numRuns: 100, endOnFailure: true }
+
+function build(texts: readonly string[]): KeyIndex {
+  const index = new KeyIndex()
+  for (const [i, text] of texts.entries()) index.findOrInsert(text, i + 1, undefined)
+  return index
+}
+
+function forward(index: KeyIndex): string[] {
+  const out: string[] = []
+  for (let node = index.first; node !== null; node = node.next) out.push(node.text)
+  return out
+}
+
+function backward(index: KeyIndex): string[] {
+  const out: string[] = []
+  for (let node = index.last; node !== null; node = node.prev) out.push(node.text)
+  return out
+}
+
+const distinctSorted = (texts: readonly string[]) => [...new Set(texts)].sort()
+
+describe('KeyIndex', () => {
+  it('links every distinct key once, in order both ways, whatever the insertion order', () => {
+    fc.assert(
+      fc.property(manyTexts, (texts) => {
+        const index = build(texts)
+        const sorted = distinctSorted(texts)
+        expect(forward(index)).toEqual(sorted)
+        expect(backward(index)).toEqual([...sorted].reverse())
+      }),
+      RUNS,
+    )
+  })
+
+  it('finds the key, the first key at or after, and the last key at or before any probe', () => {
+    fc.assert(
+      fc.property(manyTexts, fc.array(textArb, { maxLength: 50 }), (texts, probes) => {
+        const index = build(texts)
+        const sorted = distinctSorted(texts)
+        // Every key held is probed too, each fifth one with a neighbour just above it.
+        const held = texts.filter((_, i) => i % 5 === 0).flatMap((t) => [t, `${t}\u0000`])
+        for (const probe of [...probes, ...held]) {
+          expect(index.find(probe)?.text).toBe(sorted.includes(probe) ? probe : undefined)
+          expect(index.findGreaterOrEqual(probe)?.text).toBe(sorted.find((t) => t >= probe))
+          expect(index.findLessOrEqual(probe)?.text).toBe(sorted.findLast((t) => t <= probe))
+        }
+      }),
+      RUNS,
+    )
+  })
+
+  it('returns the existing node for a key already held, and leaves it where it was', () => {
+    const index = build(['b', 'a', 'c'])
+    const held = index.find('b')
+    expect(index.findOrInsert('b', 9, undefined)).toBe(held)
+    expect(held?.seq).toBe(1)
+    expect(forward(index)).toEqual(['a', 'b', 'c'])
+  })
+
+  it('returns null for a new key, whose node carries the seq and value given', () => {
+    const index = new KeyIndex()
+    const value = Uint8Array.of(7, 8)
+    expect(index.findOrInsert('k', 5, value)).toBeNull()
+    const node = index.find('k')
+    expect(node?.seq).toBe(5)
+    expect(node?.value).toEqual(value)
+  })
+
+  it('keeps order when every key goes in front of all others, as a descending load does', () => {
+    const texts = Array.from({ length: 5 * LEAF_CAPACITY }, (_, i) => String(100_000 - i).padStart(6, '0'))
+    const index = build(texts)
+    expect(forward(index)).toEqual(distinctSorted(texts))
+    expect(index.findGreaterOrEqual('0')?.text).toBe(texts.at(-1))
+    expect(index.findLessOrEqual('999999')?.text).toBe(texts[0])
+  })
+
+  it('keeps a node held from before leaf splits linked to its current neighbours', () => {
+    const index = build(['m'])
+    const held: Node = index.find('m')!
+    // Both neighbours of 'm' change many times while the leaves around it split.
+    for (let i = 0; i < 4 * LEAF_CAPACITY; i++) {
+      const gap = String(i).padStart(4, '0')
+      index.findOrInsert(`l${gap}`, i + 2, undefined)
+      index.findOrInsert(`n${gap}`, i + 2, undefined)
+    }
+    expect(held.prev?.text).toBe(`l${String(4 * LEAF_CAPACITY - 1).padStart(4, '0')}`)
+    expect(held.next?.text).toBe('n0000')
+  })
+
+  it('an empty index finds nothing and has no first or last node', () => {
+    const index = new KeyIndex()
+    expect(index.first).toBeNull()
+    expect(index.last).toBeNull()
+    expect(index.find('')).toBeUndefined()
+    expect(index.findGreaterOrEqual('')).toBeNull()
+    expect(index.findLessOrEqual('\u00ff')).toBeNull()
+  })
+})
