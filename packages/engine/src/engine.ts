@@ -4,7 +4,6 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import type { LogEntryInput } from '@lsmkit/log'
 import { type Bytes, toKey, toValue } from './input.js'
 import { Background } from './internal/background.js'
 import { type Core, notOpen } from './internal/core.js'
@@ -12,6 +11,7 @@ import { Memtable } from './internal/memtable.js'
 import { currentView, lookup, type ReadView } from './internal/read-view.js'
 import { recover } from './internal/recovery.js'
 import { Slab } from './internal/slab.js'
+import { encodeDelete, encodeOps, encodePut } from './internal/write-batch.js'
 import { WriteQueue } from './internal/write-queue.js'
 import { EngineIterator, type IteratorOptions } from './iterator.js'
 import { type EngineOptions, resolveOptions } from './options.js'
@@ -58,7 +58,7 @@ export class Engine implements AsyncDisposable {
   readonly #writes: WriteQueue
   readonly #background: Background
   readonly #iterators = new Set<EngineIterator>()
-  // Keys and values are copied into memtables, since a caller may reuse its buffers.
+  // Writes are encoded into memory carved from here (write-batch.ts): a caller may reuse its buffers.
   readonly #slab = new Slab()
   readonly #snapshots = new Set<EngineSnapshot>()
   #closing: Promise<void> | undefined
@@ -115,10 +115,7 @@ export class Engine implements AsyncDisposable {
     try {
       this.#core.checkWritable()
       const sync = syncOption(options)
-      return this.#writes.submit(
-        [{ key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }],
-        sync,
-      )
+      return this.#writes.submit(encodePut(this.#slab, toKey(key), toValue(value)), sync)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -129,7 +126,7 @@ export class Engine implements AsyncDisposable {
     try {
       this.#core.checkWritable()
       const sync = syncOption(options)
-      return this.#writes.submit([{ key: this.#slab.copy(toKey(key)) }], sync)
+      return this.#writes.submit(encodeDelete(this.#slab, toKey(key)), sync)
     } catch (err) {
       return Promise.reject(err)
     }
@@ -144,20 +141,30 @@ export class Engine implements AsyncDisposable {
     const sync = syncOption(options)
     if (!Array.isArray(operations))
       throw new LsmError(ErrorCode.INVALID_OPTION, 'engine: batch() takes an array')
-    const ops: LogEntryInput[] = operations.map((op: unknown, i) => {
+    // Every operation is checked before anything is encoded, so a bad one writes nothing.
+    const keys: Uint8Array[] = new Array(operations.length)
+    const values: (Uint8Array | undefined)[] = new Array(operations.length)
+    for (let i = 0; i < operations.length; i++) {
+      const op: unknown = operations[i]
       const { type, key, value } = (typeof op === 'object' && op !== null ? op : {}) as Record<
         string,
         unknown
       >
-      if (type === 'put') return { key: this.#slab.copy(toKey(key)), value: this.#slab.copy(toValue(value)) }
-      if (type === 'del') return { key: this.#slab.copy(toKey(key)) }
-      throw new LsmError(
-        ErrorCode.INVALID_OPTION,
-        `engine: batch operation ${i} has type ${String(type)}, not put or del`,
-      )
-    })
-    if (ops.length === 0 && !sync) return
-    await this.#writes.submit(ops, sync)
+      if (type === 'put') {
+        keys[i] = toKey(key)
+        values[i] = toValue(value)
+      } else if (type === 'del') {
+        keys[i] = toKey(key)
+        values[i] = undefined
+      } else {
+        throw new LsmError(
+          ErrorCode.INVALID_OPTION,
+          `engine: batch operation ${i} has type ${String(type)}, not put or del`,
+        )
+      }
+    }
+    if (keys.length === 0 && !sync) return
+    await this.#writes.submit(encodeOps(this.#slab, keys, values), sync)
   }
 
   /**
@@ -222,7 +229,7 @@ export class Engine implements AsyncDisposable {
   /** Makes every write acknowledged so far durable (fsyncs the log). */
   async sync(): Promise<void> {
     this.#core.checkWritable()
-    await this.#writes.submit([], true)
+    await this.#writes.submit(EMPTY, true)
   }
 
   /** Freezes the active memtable and flushes every frozen one to L0, then resolves. */
@@ -301,6 +308,8 @@ export class Engine implements AsyncDisposable {
     if (failure !== undefined) throw failure
   }
 }
+
+const EMPTY = new Uint8Array(0)
 
 function syncOption(options: WriteOptions | undefined): boolean {
   if (options === undefined) return false

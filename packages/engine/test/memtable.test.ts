@@ -1,5 +1,6 @@
 import { ErrorCode, isLsmError } from '@lsmkit/fs'
-import { compareKeys } from '@lsmkit/sstable'
+import { encodeBatch } from '@lsmkit/log'
+import { compareKeys, TableBuilder } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import type { Cursor } from '../src/internal/cursor.js'
@@ -348,5 +349,50 @@ describe('Memtable', () => {
       show({ key: utf8('a'), value: utf8('a2') }),
       show({ key: utf8('b'), value: utf8('b1') }),
     ])
+  })
+
+  it('applyEncoded adds each entry of an encoded batch at consecutive seqs, as puts would', () => {
+    const op = fc.record({
+      key: keyArb,
+      value: fc.option(fc.uint8Array({ minLength: 1, maxLength: 4 }), { nil: undefined }),
+    })
+    fc.assert(
+      fc.property(fc.array(fc.array(op, { maxLength: 8 }), { maxLength: 20 }), (batches) => {
+        const encoded = new Memtable(1)
+        const byPut = new Memtable(1)
+        let seq = 0
+        let putSeq = 0
+        for (const batch of batches) {
+          // Inside a larger buffer, as the engine's batches are: offsets must count from its start.
+          const bytes = encodeBatch(batch)
+          const inside = new Uint8Array(bytes.length + 7)
+          inside.set(bytes, 7)
+          seq = encoded.applyEncoded(inside.subarray(7), seq)
+          for (const { key, value } of batch) byPut.put(key, value, ++putSeq)
+        }
+        expect(seq).toBe(putSeq)
+        expect(encoded.entryCount).toBe(byPut.entryCount)
+        expect(encoded.keyCount).toBe(byPut.keyCount)
+        expect(encoded.approximateBytes).toBe(byPut.approximateBytes)
+        for (let at = 0; at <= seq; at++)
+          expect(scan(encoded.cursor(at)).map(show)).toEqual(scan(byPut.cursor(at)).map(show))
+      }),
+    )
+  })
+
+  it('newest hands a table builder the newest version of every key, deletes and long keys included', () => {
+    const mem = new Memtable(1)
+    const long = (last: number) => Uint8Array.from({ length: 300 }, (_, i) => (i === 299 ? last : 0x6b))
+    const keys = [utf8('b'), long(1), utf8('a'), utf8('c'), long(2)]
+    let seq = 0
+    for (const [i, key] of keys.entries()) mem.put(key, utf8(`v${i}`), ++seq)
+    mem.put(utf8('a'), utf8('newer'), ++seq)
+    mem.put(utf8('c'), undefined, ++seq)
+    const fromCursor = new TableBuilder()
+    for (const { key, value } of mem.entries()) fromCursor.add(key, value)
+    const fromWalk = new TableBuilder()
+    const walk = mem.newest()
+    while (!walk.done) walk.addTo(fromWalk, 2)
+    expect(fromWalk.finish().bytes).toEqual(fromCursor.finish().bytes)
   })
 })

@@ -112,6 +112,26 @@ export function encodeBatch(entries: readonly LogEntryInput[]): Uint8Array {
 }
 
 /**
+ * The number of entries in `payload` when it is a well-formed encoded batch (the layout
+ * {@link encodeBatch} writes: whole entries, back to back, nothing after the last), else
+ * `undefined`. Walks the entry headers only; reads no key or value bytes.
+ */
+export function encodedBatchCount(payload: Uint8Array): number | undefined {
+  let count = 0
+  let pos = 0
+  const length = payload.length
+  while (pos < length) {
+    if (pos + ENTRY_HEADER_SIZE > length) return undefined
+    pos +=
+      ENTRY_HEADER_SIZE +
+      (payload[pos]! | (payload[pos + 1]! << 8)) +
+      (payload[pos + 2]! | (payload[pos + 3]! << 8))
+    count++
+  }
+  return pos === length ? count : undefined
+}
+
+/**
  * Decodes a batch. Keys and values are views into `payload`, which must not change afterwards.
  * Returns `undefined` when the bytes do not parse as a sequence of whole entries: the caller
  * knows the file and offset and reports the damage.

@@ -5,7 +5,7 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import { batchEncodedSize, encodeBatchInto, type LogEntryInput } from './batch.js'
+import { batchEncodedSize, encodeBatchInto, encodedBatchCount, type LogEntryInput } from './batch.js'
 import { crc32c, maskCrc } from './crc.js'
 import {
   CHUNK_HEADER_SIZE,
@@ -72,6 +72,22 @@ export class LogBuilder {
   /** Bytes produced and not yet taken. */
   get estimatedSize(): number {
     return this.#length
+  }
+
+  /**
+   * Appends one batch that is already encoded (the layout of {@link encodeBatch}: entries of
+   * `key_len u16 | value_len u16 | key | value`, value_len 0 for a delete) as one record: the
+   * same bytes {@link LogBuilder.add} would frame for those entries, without encoding them
+   * again. For callers that keep their writes encoded, as the engine does.
+   *
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `payload` is not a Uint8Array
+   *   holding whole entries and nothing else, and then nothing is framed; `LEVEL_CLOSED` after
+   *   {@link LogBuilder.finish}.
+   */
+  addEncoded(payload: Uint8Array): void {
+    this.#checkOpen()
+    checkEncoded(payload)
+    this.#frame(payload)
   }
 
   /**
@@ -197,5 +213,19 @@ export class LogBuilder {
     this.#length -= count
     this.#base += count
     return taken
+  }
+}
+
+/**
+ * Throws unless `payload` is a well-formed encoded batch.
+ *
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION`.
+ */
+export function checkEncoded(payload: unknown): void {
+  if (!(payload instanceof Uint8Array) || encodedBatchCount(payload) === undefined) {
+    throw new LsmError(
+      ErrorCode.INVALID_OPTION,
+      'log: an encoded batch must be a Uint8Array of whole entries (key_len, value_len, key, value)',
+    )
   }
 }

@@ -9,7 +9,14 @@
  *
  * @packageDocumentation
  */
-export { batchEncodedSize, decodeBatch, encodeBatch, type LogEntry, type LogEntryInput } from './batch.js'
+export {
+  batchEncodedSize,
+  decodeBatch,
+  encodeBatch,
+  encodedBatchCount,
+  type LogEntry,
+  type LogEntryInput,
+} from './batch.js'
 export { LogBuilder, type LogBuilderOptions } from './builder.js'
 export type { CorruptionInfo, CorruptionMode, CorruptionReason } from './corruption.js'
 export { crc32c, maskCrc, unmaskCrc } from './crc.js'

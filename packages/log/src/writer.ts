@@ -8,7 +8,7 @@
 import { dirname } from 'node:path'
 import { ErrorCode, type FileHandle, type FileSystem, isLsmError, LsmError, NodeFileSystem } from '@lsmkit/fs'
 import { batchEncodedSize, type LogEntryInput } from './batch.js'
-import { LogBuilder } from './builder.js'
+import { checkEncoded, LogBuilder } from './builder.js'
 import { DEFAULT_BLOCK_SIZE } from './format.js'
 import { checkBlockSize } from './header.js'
 import { LogReader } from './reader.js'
@@ -182,6 +182,24 @@ export class LogWriter {
     }
     for (const entries of batches) batchEncodedSize(entries)
     for (const entries of batches) this.#builder.add(entries)
+    this.#builder.drainTo(this.#write, options?.flush !== true)
+  }
+
+  /**
+   * Appends batches that are already encoded (see {@link LogBuilder.addEncoded}), each atomic
+   * on its own, in one write as {@link LogWriter.addAll} does. Every payload is checked before
+   * any is framed, so a bad one leaves the log as it was.
+   *
+   * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `payloads` is not an array of
+   *   well-formed encoded batches; otherwise as {@link LogWriter.add} does.
+   */
+  addEncodedAll(payloads: readonly Uint8Array[], options?: { readonly flush?: boolean }): void {
+    this.#checkUsable()
+    if (!Array.isArray(payloads)) {
+      throw new LsmError(ErrorCode.INVALID_OPTION, 'log: addEncodedAll() takes an array of encoded batches')
+    }
+    for (const payload of payloads) checkEncoded(payload)
+    for (const payload of payloads) this.#builder.addEncoded(payload)
     this.#builder.drainTo(this.#write, options?.flush !== true)
   }
 

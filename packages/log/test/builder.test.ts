@@ -90,6 +90,19 @@ describe('LogBuilder', () => {
     expect(builder.estimatedSize).toBe(before)
   })
 
+  it('rejects an encoded batch that is not whole entries and frames nothing of it', () => {
+    const builder = new LogBuilder()
+    const before = builder.estimatedSize
+    // One entry announcing a 2-byte key and a 3-byte value, with only 4 bytes after its header.
+    expect(() => builder.addEncoded(Uint8Array.of(2, 0, 3, 0, 1, 2, 3, 4))).toThrow(
+      expect.objectContaining({ code: 'LEVEL_INVALID_OPTION' }),
+    )
+    expect(() => builder.addEncoded('batch' as unknown as Uint8Array)).toThrow(
+      expect.objectContaining({ code: 'LEVEL_INVALID_OPTION' }),
+    )
+    expect(builder.estimatedSize).toBe(before)
+  })
+
   it('rejects a value longer than 65,535 bytes', () => {
     const add = () => new LogBuilder().add([{ key: utf8('k'), value: new Uint8Array(65536) }])
     expect(add).toThrow(expect.objectContaining({ code: 'LEVEL_INVALID_VALUE' }))

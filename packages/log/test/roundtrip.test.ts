@@ -1,5 +1,12 @@
 import { MemoryFileSystem } from '@lsmkit/fs'
-import { decodeBatch, encodeBatch, type LogEntryInput, readLog } from '@lsmkit/log'
+import {
+  decodeBatch,
+  encodeBatch,
+  encodedBatchCount,
+  LogBuilder,
+  type LogEntryInput,
+  readLog,
+} from '@lsmkit/log'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { buildLog, collect, normalizeAll } from './helpers.js'
@@ -34,6 +41,38 @@ describe('round trips', () => {
       ),
       { numRuns: 200 },
     )
+  })
+
+  it('frames an encoded batch into the same bytes as its entries, at any block size', () => {
+    fc.assert(
+      fc.property(
+        fc.array(batch, { maxLength: 12 }),
+        fc.integer({ min: 32, max: 700 }),
+        (batches, blockSize) => {
+          const fromEntries = new LogBuilder({ blockSize })
+          const fromEncoded = new LogBuilder({ blockSize })
+          for (const entries of batches) {
+            fromEntries.add(entries)
+            fromEncoded.addEncoded(encodeBatch(entries))
+          }
+          expect(fromEncoded.finish()).toEqual(fromEntries.finish())
+        },
+      ),
+    )
+  })
+
+  it('counts the entries of every encoded batch', () => {
+    fc.assert(
+      fc.property(batch, (entries) => {
+        expect(encodedBatchCount(encodeBatch(entries))).toBe(entries.length)
+      }),
+    )
+  })
+
+  it('counts nothing in bytes that are not whole entries', () => {
+    expect(encodedBatchCount(Uint8Array.of(1, 0))).toBeUndefined()
+    expect(encodedBatchCount(Uint8Array.of(1, 0, 2, 0, 9, 9))).toBeUndefined()
+    expect(encodedBatchCount(new Uint8Array(0))).toBe(0)
   })
 
   it('never decodes bytes that are not whole entries', () => {

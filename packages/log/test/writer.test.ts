@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, statSync, truncateSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { MemoryFileSystem } from '@lsmkit/fs'
-import { type LogEntryInput, LogWriter, readLog } from '@lsmkit/log'
+import { encodeBatch, type LogEntryInput, LogWriter, readLog } from '@lsmkit/log'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { collect, normalizeAll, randomBatches, rng, utf8 } from './helpers.js'
 
@@ -90,6 +90,28 @@ describe('LogWriter on real files', () => {
     expect(() =>
       writer.addAll([small('a'), [{ key: 'x' as unknown as Uint8Array }]], { flush: true }),
     ).toThrow(expect.objectContaining({ code: 'LEVEL_INVALID_KEY' }))
+    expect(writer.size).toBe(before)
+    await writer.close()
+    expect(await readBack(path)).toEqual([])
+  })
+
+  it('writes a group of encoded batches in one call, each readable as its own batch', async () => {
+    const path = join(dir, '000001.wal')
+    const writer = await LogWriter.create(path)
+    const batches = randomBatches(5, 50)
+    writer.addEncodedAll(batches.map(encodeBatch), { flush: true })
+    expect(statSync(path).size).toBe(writer.size)
+    await writer.close()
+    expect(await readBack(path)).toEqual(normalizeAll(batches))
+  })
+
+  it('writes no encoded batch of a group that holds a malformed one', async () => {
+    const path = join(dir, '000001.wal')
+    const writer = await LogWriter.create(path)
+    const before = writer.size
+    expect(() =>
+      writer.addEncodedAll([encodeBatch(small('a')), Uint8Array.of(9, 0)], { flush: true }),
+    ).toThrow(expect.objectContaining({ code: 'LEVEL_INVALID_OPTION' }))
     expect(writer.size).toBe(before)
     await writer.close()
     expect(await readBack(path)).toEqual([])

@@ -35,10 +35,11 @@ export class BlockBuilder {
   }
 
   /**
-   * Appends an entry, copying its bytes. REQUIRES: `key` sorts after the previous key of this
-   * block; a tombstone comes with an empty value.
+   * Appends an entry, copying its bytes; the value is `value[start, end)`, the whole array by
+   * default. REQUIRES: `key` sorts after the previous key of this block; a tombstone comes
+   * with an empty value; `0 <= start <= end <= value.length`.
    */
-  add(key: Uint8Array, kind: EntryKind, value: Uint8Array): void {
+  add(key: Uint8Array, kind: EntryKind, value: Uint8Array, start = 0, end = value.length): void {
     let shared = 0
     if (this.#sinceRestart === this.#restartInterval) {
       this.#restarts.push(this.#out.length)
@@ -51,10 +52,10 @@ export class BlockBuilder {
     const out = this.#out
     out.varint(shared)
     out.varint(key.length - shared)
-    out.varint(value.length)
+    out.varint(end - start)
     out.u8(kind)
     out.range(key, shared, key.length - shared)
-    out.range(value, 0, value.length)
+    out.range(value, start, end - start)
     this.#lastKey.set(key)
     this.#sinceRestart++
     this.#count++

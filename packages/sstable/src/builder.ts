@@ -148,7 +148,9 @@ export class TableBuilder {
 
   /**
    * Adds an entry: `value` is the key's value, or `undefined` for a tombstone. The bytes are
-   * copied, so the caller may reuse its arrays.
+   * copied, so the caller may reuse its arrays. With `start` and `end`, the value is
+   * `value[start, end)`, as if `value.subarray(start, end)` had been passed: a caller holding
+   * many values in one buffer (a memtable being flushed) need not make a view per entry.
    *
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when `key` is not a Uint8Array, is longer
    *   than 65,535 bytes, or does not sort strictly after the previous key;
@@ -156,7 +158,7 @@ export class TableBuilder {
    *   than 65,535 bytes; `LEVEL_CLOSED` after {@link TableBuilder.finish}. Nothing is added
    *   when it throws.
    */
-  add(key: Uint8Array, value: Uint8Array | undefined): void {
+  add(key: Uint8Array, value: Uint8Array | undefined, start = 0, end = value?.length ?? 0): void {
     this.#checkOpen()
     if (!(key instanceof Uint8Array) || key.length > MAX_KEY_LENGTH) {
       throw new LsmError(
@@ -164,10 +166,19 @@ export class TableBuilder {
         `sstable: a key must be a Uint8Array of at most ${MAX_KEY_LENGTH} bytes`,
       )
     }
-    if (value !== undefined && (!(value instanceof Uint8Array) || value.length > MAX_VALUE_LENGTH)) {
+    if (
+      value !== undefined &&
+      (!(value instanceof Uint8Array) ||
+        !Number.isInteger(start) ||
+        !Number.isInteger(end) ||
+        start < 0 ||
+        end < start ||
+        end > value.length ||
+        end - start > MAX_VALUE_LENGTH)
+    ) {
       throw new LsmError(
         ErrorCode.INVALID_VALUE,
-        `sstable: a value must be a Uint8Array of at most ${MAX_VALUE_LENGTH} bytes, or undefined`,
+        `sstable: a value must be a Uint8Array of at most ${MAX_VALUE_LENGTH} bytes (or a range of one), or undefined`,
       )
     }
     const last = this.#lastKey
@@ -178,7 +189,8 @@ export class TableBuilder {
       this.#addIndexEntry(shortSeparator(last.buffer.subarray(0, last.length), key))
     }
     this.#filter.add(key)
-    this.#block.add(key, value === undefined ? EntryKind.TOMBSTONE : EntryKind.PUT, value ?? EMPTY)
+    if (value === undefined) this.#block.add(key, EntryKind.TOMBSTONE, EMPTY, 0, 0)
+    else this.#block.add(key, EntryKind.PUT, value, start, end)
     this.#smallestKey ??= key.slice()
     last.set(key)
     this.#entryCount++

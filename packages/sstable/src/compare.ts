@@ -46,7 +46,7 @@ export function compareRanges(
  * and V8 compares them natively: a search that compares many keys against one target converts
  * the target once and saves the byte loops (16-byte keys sharing nine leading bytes, as padded
  * numbers and `!sublevel!` prefixes do: 80 ns a comparison as bytes, 28 ns as strings, measured
- * on this project's machine). Converting costs about 0.3 µs for a 16-byte key.
+ * on this project's machine). Converting costs about 0.13 µs for a 16-byte key.
  *
  * @example
  * ```ts
@@ -55,15 +55,15 @@ export function compareRanges(
  * ```
  */
 export function keyText(key: Uint8Array): string {
-  // fromCharCode takes the bytes as arguments; cut long keys so no call passes too many.
-  if (key.length <= CHARS_PER_CALL) return String.fromCharCode.apply(null, key as unknown as number[])
-  let text = ''
-  for (let at = 0; at < key.length; at += CHARS_PER_CALL)
-    text += String.fromCharCode.apply(null, key.subarray(at, at + CHARS_PER_CALL) as unknown as number[])
-  return text
+  return keyTextOf(key, 0, key.length)
 }
 
-const CHARS_PER_CALL = 4096
+// Node's latin1 is ISO-8859-1, one character per byte with code = byte value, which is exactly
+// keyText's mapping; its native slice works on any Uint8Array and took 0.13 µs for a 16-byte key
+// against 0.17 µs for fromCharCode.apply (and 0.29 µs with the subarray a range needs), on this
+// project's machine. Not in Node's typings, so it is looked up, with fromCharCode as the fallback.
+const latin1Slice = (Buffer.prototype as unknown as { latin1Slice?: (start: number, end: number) => string })
+  .latin1Slice
 
 /**
  * A short key `s` with `a <= s < b`, for the index entry between two data blocks: the index
@@ -86,3 +86,21 @@ export function shortSeparator(a: Uint8Array, b: Uint8Array): Uint8Array {
   }
   return a.slice()
 }
+
+/**
+ * {@link keyText} of `bytes[start, end)`, without making a view of that range: for a key that
+ * lies inside a larger buffer (an encoded batch, say). REQUIRES: `0 <= start <= end <=
+ * bytes.length`.
+ */
+export function keyTextOf(bytes: Uint8Array, start: number, end: number): string {
+  if (latin1Slice !== undefined) return latin1Slice.call(bytes, start, end)
+  // fromCharCode takes the bytes as arguments; cut long keys so no call passes too many.
+  let text = ''
+  for (let at = start; at < end; at += CHARS_PER_CALL) {
+    const piece = bytes.subarray(at, Math.min(end, at + CHARS_PER_CALL))
+    text += String.fromCharCode.apply(null, piece as unknown as number[])
+  }
+  return text
+}
+
+const CHARS_PER_CALL = 4096

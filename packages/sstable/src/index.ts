@@ -14,7 +14,7 @@ export { BlockCache, DEFAULT_BLOCK_CACHE_CAPACITY } from './block-cache.js'
 export type { TableBuilderOptions, TableMeta } from './builder.js'
 export { TableBuilder } from './builder.js'
 /** Bytewise key order, the order of every table, and keys as strings in that order. */
-export { compareKeys, keyText } from './compare.js'
+export { compareKeys, keyText, keyTextOf } from './compare.js'
 /** Cursors over a table, and the entries they yield. */
 export type { TableCursorOptions, TableEntry, TableRangeOptions } from './cursor.js'
 export { TableCursor } from './cursor.js'

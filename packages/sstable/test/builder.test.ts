@@ -95,6 +95,29 @@ describe('TableBuilder', () => {
     expect(Math.abs(previous - size) / size).toBeLessThan(0.05)
   })
 
+  it('takes a value given as a range of a larger array as that range alone', () => {
+    const ranged = new TableBuilder({ blockSize: 64 })
+    const viewed = new TableBuilder({ blockSize: 64 })
+    const pool = Uint8Array.from({ length: 400 }, (_, i) => (i * 37) & 0xff)
+    for (let i = 0; i < 100; i++) {
+      const start = (i * 13) % 300
+      const end = start + 1 + (i % 90)
+      ranged.add(numberedKey(i), pool, start, end)
+      viewed.add(numberedKey(i), pool.subarray(start, end))
+    }
+    expect(ranged.finish().bytes).toEqual(viewed.finish().bytes)
+  })
+
+  it('rejects a value range outside its array, adding nothing', async () => {
+    const builder = new TableBuilder()
+    const pool = new Uint8Array(10)
+    await expectCode(() => builder.add(utf8('a'), pool, 4, 11), ErrorCode.INVALID_VALUE)
+    await expectCode(() => builder.add(utf8('a'), pool, 5, 4), ErrorCode.INVALID_VALUE)
+    await expectCode(() => builder.add(utf8('a'), pool, -1, 4), ErrorCode.INVALID_VALUE)
+    await expectCode(() => builder.add(utf8('a'), pool, 0.5, 4), ErrorCode.INVALID_VALUE)
+    expect(builder.entryCount).toBe(0)
+  })
+
   it('copies keys and values, so the caller may reuse its arrays', () => {
     const reused = new TableBuilder()
     const fresh = new TableBuilder()

@@ -22,10 +22,11 @@ export async function flushOldest(core: Core): Promise<void> {
       blockSize: core.options.blockSize,
       bitsPerKey: core.options.bloomBitsPerKey,
     })
-    let n = 0
-    for (const { key, value } of imm.entries()) {
-      builder.add(key, value)
-      if (++n % YIELD_EVERY === 0) await yieldToEventLoop()
+    const entries = imm.newest()
+    for (;;) {
+      entries.addTo(builder, YIELD_EVERY)
+      if (entries.done) break
+      await yieldToEventLoop()
     }
     table = await writeTableFile(core, imm.id, builder)
     core.counters.flushBytes += table.size

@@ -68,24 +68,31 @@ export class KeyIndex {
   }
 
   /**
-   * The node of `text` when the key is held; otherwise links in a new node for it, holding
-   * `value` at `seq`, and returns null. Keys above the last one, as an in-order load writes
-   * them, need one comparison and no search.
+   * The node of `text` when the key is held; otherwise links in a new node for it, whose
+   * value is `buffer[at .. at + length)` (a delete when `buffer` is null) at `seq`, and returns
+   * null. Keys above the last one, as an in-order load writes them, need one comparison and
+   * no search.
    */
-  findOrInsert(text: string, seq: number, value: Uint8Array | undefined): Node | null {
+  findOrInsert(
+    text: string,
+    seq: number,
+    buffer: ArrayBufferLike | null,
+    at: number,
+    length: number,
+  ): Node | null {
     const last = this.last
     let leaf: number
-    let at: number
+    let slot: number
     if (last === null || last.text < text) {
       leaf = this.#texts.length - 1
-      at = this.#texts[leaf]!.length
+      slot = this.#texts[leaf]!.length
     } else {
       leaf = this.#leafOf(text)
       const texts = this.#texts[leaf]!
-      at = lowerBound(texts, text)
-      if (at < texts.length && texts[at] === text) return this.#nodes[leaf]![at]!
+      slot = lowerBound(texts, text)
+      if (slot < texts.length && texts[slot] === text) return this.#nodes[leaf]![slot]!
     }
-    this.#link(new Node(text, seq, value), leaf, at)
+    this.#link(new Node(text, seq, buffer, at, length), leaf, slot)
     return null
   }
 

@@ -30,24 +30,33 @@ export class Node {
   #at: number
   #length: number
 
-  constructor(text: string, seq: number, value: Uint8Array | undefined) {
+  /**
+   * A node for key `text` whose newest version, at `seq`, is `buffer[at .. at + length)`, or a
+   * delete when `buffer` is null. The node keeps the buffer, not a copy of the bytes.
+   */
+  constructor(text: string, seq: number, buffer: ArrayBufferLike | null, at: number, length: number) {
     this.text = text
     this.next = null
     this.prev = null
     this.seq = seq
     this.older = null
-    this.#buffer = null
-    this.#at = -1
-    this.#length = 0
-    this.value = value
+    this.#buffer = buffer
+    this.#at = buffer === null ? -1 : at
+    this.#length = length
   }
 
   /** The key's bytes: a new array on each read. */
   get key(): Uint8Array {
     const text = this.text
     const key = new Uint8Array(text.length)
-    for (let i = 0; i < text.length; i++) key[i] = text.charCodeAt(i)
+    this.copyKey(key)
     return key
+  }
+
+  /** Writes the key's bytes at the start of `out`, which must have room for them. */
+  copyKey(out: Uint8Array): void {
+    const text = this.text
+    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
   }
 
   /** The newest value (`undefined` for a delete): a new view of the same bytes on each read. */
@@ -55,16 +64,27 @@ export class Node {
     return this.#at < 0 ? undefined : new Uint8Array(this.#buffer!, this.#at, this.#length)
   }
 
-  set value(value: Uint8Array | undefined) {
-    if (value === undefined) {
-      this.#buffer = null
-      this.#at = -1
-      this.#length = 0
-    } else {
-      this.#buffer = value.buffer
-      this.#at = value.byteOffset
-      this.#length = value.length
-    }
+  /** The buffer holding the newest value's bytes; null for a delete. */
+  get valueBuffer(): ArrayBufferLike | null {
+    return this.#buffer
+  }
+
+  /** Where the newest value starts in {@link Node.valueBuffer}. */
+  get valueAt(): number {
+    return this.#at
+  }
+
+  /** The newest value's length; 0 for a delete. */
+  get valueLength(): number {
+    return this.#length
+  }
+
+  /** Makes `buffer[at .. at + length)` (a delete when `buffer` is null) the newest version, at `seq`. */
+  setNewest(seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
+    this.seq = seq
+    this.#buffer = buffer
+    this.#at = buffer === null ? -1 : at
+    this.#length = buffer === null ? 0 : length
   }
 }
 

@@ -9,10 +9,12 @@
  *
  * @module
  */
-import { compareKeys } from '@lsmkit/sstable'
+import { ENTRY_HEADER_SIZE } from '@lsmkit/log'
+import { compareKeys, keyTextOf } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
+import { NewestEntries } from './newest-entries.js'
 import { keyText, type Version, visibleValue } from './memtable-node.js'
 
 /**
@@ -63,10 +65,46 @@ export class Memtable {
    * O(log n) expected.
    */
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
-    this.#bytes += key.length + (value === undefined ? 0 : value.length) + MEMTABLE_ENTRY_OVERHEAD
+    if (value === undefined) this.#insert(keyText(key), seq, null, 0, 0, key.length)
+    else this.#insert(keyText(key), seq, value.buffer, value.byteOffset, value.length, key.length)
+  }
+
+  /**
+   * Adds every entry of `batch`, a batch in the log's encoding (`key_len u16 | value_len u16 |
+   * key | value`, value_len 0 for a delete), at seqs `seq + 1`, `seq + 2`, …; returns the last
+   * seq used. The memtable keeps `batch`'s bytes without copying: the caller must not modify
+   * them afterwards. REQUIRES: a well-formed batch (as the log checks it), and `seq + 1`
+   * greater than every seq put before.
+   */
+  applyEncoded(batch: Uint8Array, seq: number): number {
+    const buffer = batch.buffer
+    const base = batch.byteOffset
+    let pos = 0
+    while (pos < batch.length) {
+      const keyLength = batch[pos]! | (batch[pos + 1]! << 8)
+      const valueLength = batch[pos + 2]! | (batch[pos + 3]! << 8)
+      const keyAt = pos + ENTRY_HEADER_SIZE
+      const valueAt = keyAt + keyLength
+      const text = keyTextOf(batch, keyAt, valueAt)
+      if (valueLength === 0) this.#insert(text, ++seq, null, 0, 0, keyLength)
+      else this.#insert(text, ++seq, buffer, base + valueAt, valueLength, keyLength)
+      pos = valueAt + valueLength
+    }
+    return seq
+  }
+
+  #insert(
+    text: string,
+    seq: number,
+    buffer: ArrayBufferLike | null,
+    at: number,
+    length: number,
+    keyLength: number,
+  ): void {
+    this.#bytes += keyLength + length + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
-    const found = this.#index.findOrInsert(keyText(key), seq, value)
+    const found = this.#index.findOrInsert(text, seq, buffer, at, length)
     if (found === null) {
       this.#keys++
       return
@@ -74,8 +112,7 @@ export class Memtable {
     const version: Version = { seq: found.seq, value: found.value }
     if (found.older === null) found.older = [version]
     else found.older.push(version)
-    found.seq = seq
-    found.value = value
+    found.setNewest(seq, buffer, at, length)
   }
 
   /**
@@ -139,6 +176,15 @@ export class Memtable {
    */
   cursor(snapshot = Infinity): Cursor {
     return new MemtableCursor(this.#index, Math.min(snapshot, this.#maxSeq))
+  }
+
+  /**
+   * The newest version of every key, in key order, handed to a table builder a slice at a
+   * time without an object per entry: what a flush writes. Later puts must not be made while
+   * it is in use (a frozen memtable takes none).
+   */
+  newest(): NewestEntries {
+    return new NewestEntries(this.#index.first)
   }
 
   /**

@@ -31,16 +31,20 @@ export class Slab {
 
   /** A copy of `bytes` that shares no memory with it. */
   copy(bytes: Uint8Array): Uint8Array {
-    const length = bytes.length
-    if (length > this.#largestCarved) return bytes.slice()
+    const out = this.carve(bytes.length)
+    out.set(bytes)
+    return out
+  }
+
+  /** `length` bytes of memory that nothing else shares, to be filled by the caller. */
+  carve(length: number): Uint8Array {
+    if (length > this.#largestCarved) return new Uint8Array(length)
     if (this.#used + length > this.#chunkBytes) {
       this.#chunk = new Uint8Array(this.#chunkBytes)
       this.#used = 0
     }
     const at = this.#used
-    const out = this.#chunk.subarray(at, at + length)
-    out.set(bytes)
     this.#used = at + length
-    return out
+    return this.#chunk.subarray(at, at + length)
   }
 }

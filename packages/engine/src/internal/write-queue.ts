@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { type LogEntryInput, LogWriter } from '@lsmkit/log'
+import { ENTRY_HEADER_SIZE, LogWriter } from '@lsmkit/log'
 import { LOG_SUFFIX } from '../format.js'
 import type { Background } from './background.js'
 import type { Core } from './core.js'
@@ -17,13 +17,15 @@ import { Memtable } from './memtable.js'
 interface PendingWrite {
   /** True for a request to freeze the memtable (db.flush()), which is ordered with writes. */
   readonly freeze: boolean
-  readonly ops: readonly LogEntryInput[]
+  /** The write, encoded (see write-batch.ts); empty for a freeze or a bare sync. */
+  readonly batch: Uint8Array
   readonly sync: boolean
   readonly resolve: () => void
   readonly reject: (err: unknown) => void
 }
 
 const DONE = Promise.resolve()
+const EMPTY = new Uint8Array(0)
 
 // A group stops growing past this many bytes, so one huge queue does not make one huge write.
 const MAX_GROUP_BYTES = 1 << 20
@@ -35,6 +37,8 @@ export class WriteQueue {
   #draining = false
   #idle: Promise<void> = Promise.resolve()
   #markIdle: () => void = () => {}
+  // The one-write group of a write committed at once, reused so that it costs no array.
+  readonly #single: Uint8Array[] = [EMPTY]
 
   constructor(
     private readonly core: Core,
@@ -42,18 +46,19 @@ export class WriteQueue {
   ) {}
 
   /**
-   * Writes `ops` (one atomic batch; a value of `undefined` deletes) and resolves once it is as
-   * durable as the options ask. An empty `ops` with `sync` makes every earlier write durable.
+   * Writes `batch` (one atomic batch, encoded by write-batch.ts, which the memtable then keeps)
+   * and resolves once it is as durable as the options ask. An empty `batch` with `sync` makes
+   * every earlier write durable.
    */
-  submit(ops: readonly LogEntryInput[], sync: boolean): Promise<void> {
-    if (!sync && this.#commitNow(ops)) return DONE
-    return this.#enqueue(false, ops, sync)
+  submit(batch: Uint8Array, sync: boolean): Promise<void> {
+    if (!sync && this.#commitNow(batch)) return DONE
+    return this.#enqueue(false, batch, sync)
   }
 
   // The common case of one writer at a time: nothing queued or in flight, room in the memtable,
   // no stall, no turn owed to background work, no fsync. Committing at once skips a promise, a
   // microtask and the drain loop per write; order is kept, since nothing came before.
-  #commitNow(ops: readonly LogEntryInput[]): boolean {
+  #commitNow(batch: Uint8Array): boolean {
     const core = this.core
     const o = core.options
     if (
@@ -65,23 +70,27 @@ export class WriteQueue {
     )
       return false
     core.checkWritable()
+    const single = this.#single
+    single[0] = batch
     try {
-      this.#commit([ops])
+      this.#commit(single)
     } catch (err) {
       throw core.fail(err)
+    } finally {
+      single[0] = EMPTY
     }
     return true
   }
 
   /** Freezes the active memtable (if it holds anything) after every earlier write. */
   freeze(): Promise<void> {
-    return this.#enqueue(true, [], false)
+    return this.#enqueue(true, EMPTY, false)
   }
 
-  #enqueue(freeze: boolean, ops: readonly LogEntryInput[], sync: boolean): Promise<void> {
+  #enqueue(freeze: boolean, batch: Uint8Array, sync: boolean): Promise<void> {
     this.core.checkWritable()
     return new Promise<void>((resolve, reject) => {
-      this.#queue.push({ freeze, ops, sync, resolve, reject })
+      this.#queue.push({ freeze, batch, sync, resolve, reject })
       if (!this.#draining) {
         this.#draining = true
         this.#idle = new Promise((done) => {
@@ -118,7 +127,7 @@ export class WriteQueue {
         }
         const group = this.#takeGroup()
         try {
-          this.#commit(group.map((write) => write.ops))
+          this.#commit(group.map((write) => write.batch))
         } catch (err) {
           const failure = core.fail(err)
           for (const write of group) write.reject(failure)
@@ -149,30 +158,30 @@ export class WriteQueue {
     let count = 0
     for (const write of this.#queue) {
       if (write.freeze || (count > 0 && bytes > MAX_GROUP_BYTES)) break
-      for (const op of write.ops) bytes += op.key.length + (op.value?.length ?? 0)
+      bytes += write.batch.length
       count++
     }
     return this.#queue.splice(0, count)
   }
 
   // Log first, then memtable: a write is in the memtable only once it is in the log.
-  #commit(group: readonly (readonly LogEntryInput[])[]): void {
+  #commit(group: readonly Uint8Array[]): void {
     const core = this.core
-    const batches: (readonly LogEntryInput[])[] = []
-    let bytes = 0
-    for (const ops of group) {
-      if (ops.length === 0) continue
-      batches.push(ops)
-      for (const op of ops) bytes += op.key.length + (op.value?.length ?? 0)
-    }
-    if (core.log !== undefined && batches.length > 0) {
+    let batches = group
+    if (group.some((batch) => batch.length === 0)) batches = group.filter((batch) => batch.length > 0)
+    if (batches.length === 0) return
+    if (core.log !== undefined) {
       const before = core.log.size
-      core.log.addAll(batches, { flush: core.options.durability !== 'buffered' })
+      core.log.addEncodedAll(batches, { flush: core.options.durability !== 'buffered' })
       core.counters.logBytes += core.log.size - before
     }
-    core.counters.userBytes += bytes
     const mem = core.mem
-    for (const ops of batches) for (const op of ops) mem.put(op.key, op.value, ++core.seq)
+    for (const batch of batches) {
+      const first = core.seq
+      core.seq = mem.applyEncoded(batch, first)
+      // Key and value bytes only, as the user gave them: the entry headers are not theirs.
+      core.counters.userBytes += batch.length - (core.seq - first) * ENTRY_HEADER_SIZE
+    }
   }
 
   // Before a group: stall while L0 is too deep or flushes are behind, and start a new memtable
