@@ -13,7 +13,7 @@
 export interface Cursor {
   /** True when the cursor is on an entry. */
   readonly valid: boolean
-  /** The current entry's key. */
+  /** The current entry's key. Do not modify it: a cursor may hand out the same array again. */
   readonly key: Uint8Array
   /** The current entry's value; `undefined` for a tombstone (a delete). */
   readonly value: Uint8Array | undefined

@@ -58,8 +58,11 @@ export class MergeCursor implements Cursor {
   }
 
   /** The current key. @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
+  // The current child's head: its key as read when it last moved, a copy no one else holds,
+  // so a merge that reads every key once does not copy each one twice.
   get key(): Uint8Array {
-    return this.#currentChild().key
+    this.#currentChild()
+    return this.#heads[this.#current]!
   }
 
   /** The current value from the newest child with the key; `undefined` for a delete. */
