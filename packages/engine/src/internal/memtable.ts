@@ -14,8 +14,8 @@ import { compareKeys, keyTextOf } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { NewestEntries } from './newest-entries.js'
 import { keyText, type Version, visibleValue } from './memtable-node.js'
+import { NewestEntries } from './newest-entries.js'
 
 /**
  * Bytes counted per version in {@link Memtable.approximateBytes} on top of its key and value,
