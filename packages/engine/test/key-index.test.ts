@@ -21,7 +21,7 @@ const RUNS = { numRuns: 100, endOnFailure: true }
 
 function build(texts: readonly string[]): KeyIndex {
   const index = new KeyIndex()
-  for (const [i, text] of texts.entries()) index.findOrInsert(text, i + 1, undefined)
+  for (const [i, text] of texts.entries()) index.findOrInsert(text, i + 1, null, 0, 0)
   return index
 }
 
@@ -72,15 +72,17 @@ describe('KeyIndex', () => {
   it('returns the existing node for a key already held, and leaves it where it was', () => {
     const index = build(['b', 'a', 'c'])
     const held = index.find('b')
-    expect(index.findOrInsert('b', 9, undefined)).toBe(held)
+    expect(index.findOrInsert('b', 9, null, 0, 0)).toBe(held)
     expect(held?.seq).toBe(1)
     expect(forward(index)).toEqual(['a', 'b', 'c'])
   })
 
   it('returns null for a new key, whose node carries the seq and value given', () => {
     const index = new KeyIndex()
-    const value = Uint8Array.of(7, 8)
-    expect(index.findOrInsert('k', 5, value)).toBeNull()
+    // The value lies inside a larger buffer, as values inside encoded writes do.
+    const buffer = Uint8Array.of(1, 2, 3, 7, 8, 9)
+    const value = buffer.subarray(3, 5)
+    expect(index.findOrInsert('k', 5, buffer.buffer, 3, 2)).toBeNull()
     const node = index.find('k')
     expect(node?.seq).toBe(5)
     expect(node?.value).toEqual(value)
@@ -100,8 +102,8 @@ describe('KeyIndex', () => {
     // Both neighbours of 'm' change many times while the leaves around it split.
     for (let i = 0; i < 4 * LEAF_CAPACITY; i++) {
       const gap = String(i).padStart(4, '0')
-      index.findOrInsert(`l${gap}`, i + 2, undefined)
-      index.findOrInsert(`n${gap}`, i + 2, undefined)
+      index.findOrInsert(`l${gap}`, i + 2, null, 0, 0)
+      index.findOrInsert(`n${gap}`, i + 2, null, 0, 0)
     }
     expect(held.prev?.text).toBe(`l${String(4 * LEAF_CAPACITY - 1).padStart(4, '0')}`)
     expect(held.next?.text).toBe('n0000')
