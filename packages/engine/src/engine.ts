@@ -6,6 +6,7 @@
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { type Bytes, toKey, toValue } from './input.js'
 import { Background } from './internal/background.js'
+import { BuildThread } from './internal/build-thread.js'
 import { type Core, notOpen } from './internal/core.js'
 import { Memtable } from './internal/memtable.js'
 import { currentView, lookup, type ReadView } from './internal/read-view.js'
@@ -59,12 +60,13 @@ export class Engine implements AsyncDisposable {
   readonly #background: Background
   readonly #iterators = new Set<EngineIterator>()
   // Writes are encoded into memory carved from here (write-batch.ts): a caller may reuse its buffers.
-  readonly #slab = new Slab()
+  readonly #slab = new Slab(64 * 1024, true)
   readonly #snapshots = new Set<EngineSnapshot>()
   #closing: Promise<void> | undefined
 
   private constructor(core: Core) {
     this.#core = core
+    if (core.options.flushThread) core.buildThread = new BuildThread()
     this.#background = new Background(core)
     this.#writes = new WriteQueue(core, this.#background)
   }
@@ -289,6 +291,7 @@ export class Engine implements AsyncDisposable {
         await this.#background.flushAll()
       }
       await this.#background.idle()
+      await core.buildThread?.close()
       // Synced even after a background failure: the log may be sound, and what close()
       // resolves on must be durable. A failed log throws its failure here instead.
       if (core.log !== undefined) await core.log.sync()

@@ -58,6 +58,13 @@ export interface EngineOptions {
   readonly bloomBitsPerKey?: number
   /** Bytes of the block cache shared by this database's tables. Default 32 MiB. */
   readonly blockCacheSize?: number
+  /**
+   * Build the tables of memtable flushes on a worker thread (one per database, started at the
+   * first flush), so that a bulk load's table building runs on another core. Default `true`.
+   * Files are written by this thread either way; a flush whose build fails on the worker
+   * builds here instead. With `false`, flushes build on this thread between slices of work.
+   */
+  readonly flushThread?: boolean
   /** L0 files that trigger a compaction into L1. Default 4. */
   readonly l0CompactionTrigger?: number
   /** L0 files past which each write group waits 1 ms. Default 8. */
@@ -83,6 +90,7 @@ const DEFAULTS = {
   blockSize: 4096,
   bloomBitsPerKey: 10,
   blockCacheSize: 32 * 1024 * 1024,
+  flushThread: true,
   l0CompactionTrigger: 4,
   l0SlowdownTrigger: 8,
   l0StopTrigger: 12,
@@ -135,6 +143,7 @@ export function resolveOptions(options: EngineOptions | undefined): ResolvedOpti
     blockSize: integer('blockSize', o.blockSize, 256, 1 << 20),
     bloomBitsPerKey: integer('bloomBitsPerKey', o.bloomBitsPerKey, 1, 64),
     blockCacheSize: integer('blockCacheSize', o.blockCacheSize, 0),
+    flushThread: flag('flushThread', o.flushThread),
     l0CompactionTrigger: integer('l0CompactionTrigger', o.l0CompactionTrigger, 2),
     l0SlowdownTrigger: integer('l0SlowdownTrigger', o.l0SlowdownTrigger, 2),
     l0StopTrigger: integer('l0StopTrigger', o.l0StopTrigger, 2),

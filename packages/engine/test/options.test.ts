@@ -309,6 +309,7 @@ describe('Options: validation', () => {
     ['blockSize', [255, (1 << 20) + 1, 1.5]],
     ['bloomBitsPerKey', [0, 65, 2.5, '10']],
     ['blockCacheSize', [-1, 0.5, '8']],
+    ['flushThread', ['yes', 1, null]],
     ['l0CompactionTrigger', [1, 0, 2.5]],
     ['l0SlowdownTrigger', [1, 'x']],
     ['l0StopTrigger', [1, null]],

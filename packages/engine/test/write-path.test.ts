@@ -3,11 +3,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest'
 import { heldCompaction } from './held-compaction.js'
 import { contents, isTable, memory, observed, text, turns } from './support.js'
 
-/** Waits, turning the event loop, until `done` holds. */
+/**
+ * Waits, turning the event loop, until `done` holds: for up to 30 s, since flushes build their
+ * tables on a worker thread, whose progress no number of turns of this thread guarantees.
+ */
 async function until(done: () => boolean): Promise<void> {
-  for (let i = 0; i < 1000; i++) {
+  const deadline = Date.now() + 30_000
+  for (let i = 0; Date.now() < deadline; i++) {
     if (done()) return
-    await turns(1)
+    if (i < 1000) await turns(1)
+    else await new Promise((resolve) => setTimeout(resolve, 5))
   }
   throw new Error('the condition never came true')
 }

@@ -165,7 +165,7 @@ async function merge(core: Core, c: Compaction, dropTombstones: boolean, between
 }
 
 async function writeOutput(core: Core, builder: TableBuilder): Promise<TableFile> {
-  const table = await writeTableFile(core, core.nextFileNumber++, builder)
+  const table = await writeTableFile(core, core.nextFileNumber++, builder.finish().bytes)
   core.counters.compactionBytes += table.size
   return table
 }

@@ -11,6 +11,7 @@ import { writeManifest } from '@lsmkit/manifest'
 import type { BlockCache } from '@lsmkit/sstable'
 import { fileName, LEVEL_COUNT, LOG_SUFFIX, TABLE_SUFFIX } from '../format.js'
 import type { ResolvedOptions } from '../options.js'
+import type { BuildThread } from './build-thread.js'
 import type { Memtable } from './memtable.js'
 import type { Levels, TableFile } from './table-file.js'
 
@@ -71,6 +72,8 @@ export class Core {
     flushes: 0,
     compactions: 0,
   }
+  /** The thread flushes build their tables on, unless `flushThread` is off. */
+  buildThread: BuildThread | undefined
   /** True while a background job runs; see {@link Core.fairShare}. */
   backgroundBusy = false
   #waiters: (() => void)[] = []

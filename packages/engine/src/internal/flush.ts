@@ -3,8 +3,9 @@
  *
  * @module
  */
-import { TableBuilder } from '@lsmkit/sstable'
+import { TableBuilder, type TableBuilderOptions } from '@lsmkit/sstable'
 import type { Core } from './core.js'
+import type { Memtable } from './memtable.js'
 import type { Levels, TableFile } from './table-file.js'
 import { writeTableFile, YIELD_EVERY, yieldToEventLoop } from './write-table.js'
 
@@ -18,17 +19,9 @@ export async function flushOldest(core: Core): Promise<void> {
   if (imm === undefined) return
   let table: TableFile | undefined
   if (imm.entryCount > 0) {
-    const builder = new TableBuilder({
-      blockSize: core.options.blockSize,
-      bitsPerKey: core.options.bloomBitsPerKey,
-    })
-    const entries = imm.newest()
-    for (;;) {
-      entries.addTo(builder, YIELD_EVERY)
-      if (entries.done) break
-      await yieldToEventLoop()
-    }
-    table = await writeTableFile(core, imm.id, builder)
+    const options = { blockSize: core.options.blockSize, bitsPerKey: core.options.bloomBitsPerKey }
+    const bytes = (await buildOnThread(core, imm, options)) ?? (await buildHere(imm, options))
+    table = await writeTableFile(core, imm.id, bytes)
     core.counters.flushBytes += table.size
   }
   const levels: Levels =
@@ -39,4 +32,32 @@ export async function flushOldest(core: Core): Promise<void> {
   core.imms.pop()
   core.counters.flushes++
   core.notify()
+}
+
+// The table built on the build thread, or undefined when there is none or it failed: the
+// memtable is still whole, so the caller builds the table here instead.
+async function buildOnThread(
+  core: Core,
+  imm: Memtable,
+  options: TableBuilderOptions,
+): Promise<Uint8Array | undefined> {
+  const thread = core.buildThread
+  if (thread === undefined || !thread.usable) return undefined
+  try {
+    return await thread.build(imm.packNewest(options))
+  } catch {
+    return undefined
+  }
+}
+
+// Builds the table on this thread, yielding to the event loop between slices of entries.
+async function buildHere(imm: Memtable, options: TableBuilderOptions): Promise<Uint8Array> {
+  const builder = new TableBuilder(options)
+  const entries = imm.newest()
+  for (;;) {
+    entries.addTo(builder, YIELD_EVERY)
+    if (entries.done) break
+    await yieldToEventLoop()
+  }
+  return builder.finish().bytes
 }

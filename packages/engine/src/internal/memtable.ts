@@ -10,8 +10,9 @@
  * @module
  */
 import { ENTRY_HEADER_SIZE } from '@lsmkit/log'
-import { compareKeys, keyTextOf } from '@lsmkit/sstable'
+import { compareKeys, keyTextOf, type TableBuilderOptions } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
+import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
 import { keyText, type Version, visibleValue } from './memtable-node.js'
@@ -185,6 +186,14 @@ export class Memtable {
    */
   newest(): NewestEntries {
     return new NewestEntries(this.#index.first)
+  }
+
+  /**
+   * What {@link Memtable.newest} walks, packed for a builder of `options` on another thread
+   * (see flush-job.ts). Later puts must not be made while the job is in use.
+   */
+  packNewest(options: TableBuilderOptions): FlushJob {
+    return packFlush(this.#index.first, this.#keys, options)
   }
 
   /**

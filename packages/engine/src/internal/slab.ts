@@ -16,17 +16,20 @@ export class Slab {
   // Larger arrays get an allocation of their own, so one of them never pins a chunk's worth
   // of small neighbours (nor wastes the end of a chunk).
   readonly #largestCarved: number
+  readonly #shared: boolean
   #chunk: Uint8Array
   #used = 0
 
   /**
    * Chunks of `chunkBytes` (default 64 KiB, for memtables). Copies handed to callers use
-   * smaller chunks, as Node's 8 KiB `Buffer` pool does, so one kept value pins little.
+   * smaller chunks, as Node's 8 KiB `Buffer` pool does, so one kept value pins little. With
+   * `shared`, the memory is a `SharedArrayBuffer`'s, which worker threads can read.
    */
-  constructor(chunkBytes = 64 * 1024) {
+  constructor(chunkBytes = 64 * 1024, shared = false) {
     this.#chunkBytes = chunkBytes
     this.#largestCarved = chunkBytes / 16
-    this.#chunk = new Uint8Array(chunkBytes)
+    this.#shared = shared
+    this.#chunk = this.#allocate(chunkBytes)
   }
 
   /** A copy of `bytes` that shares no memory with it. */
@@ -38,13 +41,19 @@ export class Slab {
 
   /** `length` bytes of memory that nothing else shares, to be filled by the caller. */
   carve(length: number): Uint8Array {
-    if (length > this.#largestCarved) return new Uint8Array(length)
+    if (length > this.#largestCarved) return this.#allocate(length)
     if (this.#used + length > this.#chunkBytes) {
-      this.#chunk = new Uint8Array(this.#chunkBytes)
+      this.#chunk = this.#allocate(this.#chunkBytes)
       this.#used = 0
     }
     const at = this.#used
     this.#used = at + length
     return this.#chunk.subarray(at, at + length)
+  }
+
+  // Shared memory (a SharedArrayBuffer), when asked for, lets a worker thread read the copies
+  // in place: the memtable's writes, which the flush thread builds tables from.
+  #allocate(length: number): Uint8Array {
+    return this.#shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length)
   }
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { type TableBuilder, TableReader, writeTable } from '@lsmkit/sstable'
+import { TableReader, writeTable } from '@lsmkit/sstable'
 import { TABLE_SUFFIX } from '../format.js'
 import type { Core } from './core.js'
 import { TableFile } from './table-file.js'
@@ -17,11 +17,10 @@ export function yieldToEventLoop(): Promise<void> {
 }
 
 /**
- * Writes the builder's table as file `id`: written and fsynced, its directory entry synced,
- * then opened. Only then may a manifest refer to it.
+ * Writes a finished table's bytes as file `id`: written and fsynced, its directory entry
+ * synced, then opened. Only then may a manifest refer to it.
  */
-export async function writeTableFile(core: Core, id: number, builder: TableBuilder): Promise<TableFile> {
-  const { bytes } = builder.finish()
+export async function writeTableFile(core: Core, id: number, bytes: Uint8Array): Promise<TableFile> {
   const path = core.path(id, TABLE_SUFFIX)
   const fs = core.options.fs
   await writeTable(path, bytes, { fs })

@@ -1,0 +1,114 @@
+/**
+ * A memtable's flush as data a worker thread can build a table from: the newest version of
+ * every key, in key order, packed without copying the values that live in shared memory.
+ *
+ * The engine encodes writes into memory carved from `SharedArrayBuffer`s (see slab.ts), so a
+ * flush hands the worker those buffers and, per entry, where its value lies; only the keys are
+ * copied, into one array. Values held elsewhere (a memtable replayed from a log) are copied
+ * into a side array. The table the worker builds is the one {@link NewestEntries} would feed
+ * an in-thread builder, byte for byte.
+ *
+ * @module
+ */
+import { TableBuilder, type TableBuilderOptions } from '@lsmkit/sstable'
+import type { Node } from './memtable-node.js'
+
+/** Per entry, four numbers in {@link FlushJob.entries}. */
+const FIELDS = 4
+// The buffer index of a delete, and of a value copied into `side`.
+const DELETED = -1
+const SIDE = -2
+
+/** What a worker needs to build a flushed memtable's table. Structured-clonable. */
+export interface FlushJob {
+  /** The table builder's options. */
+  readonly options: TableBuilderOptions
+  /** Entries in key order, four numbers each: key end in `keys`, buffer index, value start, value length. */
+  readonly entries: Int32Array
+  /** Every key, back to back. */
+  readonly keys: Uint8Array
+  /** The shared buffers values lie in; a buffer index points here. */
+  readonly buffers: readonly SharedArrayBuffer[]
+  /** Values that lie in no shared buffer, copied. */
+  readonly side: Uint8Array
+}
+
+/** Packs the nodes from `first` on (at most `count` of them) into a job for a builder of `options`. */
+export function packFlush(first: Node | null, count: number, options: TableBuilderOptions): FlushJob {
+  const entries = new Int32Array(count * FIELDS)
+  let keys: Uint8Array = new Uint8Array(Math.max(64, count * 24))
+  let keyEnd = 0
+  let side: Uint8Array = new Uint8Array(0)
+  let sideEnd = 0
+  const buffers: SharedArrayBuffer[] = []
+  const indexes = new Map<ArrayBufferLike, number>()
+  let lastBuffer: ArrayBufferLike | null = null
+  let lastIndex = 0
+  let e = 0
+  for (let node = first; node !== null && e < entries.length; node = node.next) {
+    const keyLength = node.text.length
+    if (keyEnd + keyLength > keys.length) keys = grown(keys, keyEnd, keyEnd + keyLength)
+    node.copyKey(keys.subarray(keyEnd, keyEnd + keyLength))
+    keyEnd += keyLength
+    const buffer = node.valueBuffer
+    let index: number
+    let at = node.valueAt
+    const length = node.valueLength
+    if (buffer === null) index = DELETED
+    else if (buffer === lastBuffer) index = lastIndex
+    else if (buffer instanceof SharedArrayBuffer) {
+      index = indexes.get(buffer) ?? buffers.push(buffer) - 1
+      indexes.set(buffer, index)
+      lastBuffer = buffer
+      lastIndex = index
+    } else {
+      if (sideEnd + length > side.length) side = grown(side, sideEnd, sideEnd + length)
+      side.set(new Uint8Array(buffer, at, length), sideEnd)
+      index = SIDE
+      at = sideEnd
+      sideEnd += length
+    }
+    entries[e] = keyEnd
+    entries[e + 1] = index
+    entries[e + 2] = at
+    entries[e + 3] = length
+    e += FIELDS
+  }
+  return {
+    options,
+    entries: entries.subarray(0, e),
+    keys: keys.subarray(0, keyEnd),
+    buffers,
+    side: side.subarray(0, sideEnd),
+  }
+}
+
+/**
+ * Builds the table of `job`: its bytes, ready to be written.
+ *
+ * @throws {@link @lsmkit/fs!LsmError} as `TableBuilder` does (never for a job made by {@link packFlush}).
+ */
+export function buildFlush(job: FlushJob): Uint8Array {
+  const builder = new TableBuilder(job.options)
+  const { entries, keys, side } = job
+  const values = job.buffers.map((buffer) => new Uint8Array(buffer))
+  let keyStart = 0
+  for (let e = 0; e < entries.length; e += FIELDS) {
+    const keyEnd = entries[e]!
+    const key = keys.subarray(keyStart, keyEnd)
+    keyStart = keyEnd
+    const index = entries[e + 1]!
+    if (index === DELETED) builder.add(key, undefined)
+    else {
+      const at = entries[e + 2]!
+      builder.add(key, index === SIDE ? side : values[index]!, at, at + entries[e + 3]!)
+    }
+  }
+  return builder.finish().bytes
+}
+
+function grown(bytes: Uint8Array, used: number, needed: number): Uint8Array {
+  const out = new Uint8Array(Math.max(needed, bytes.length * 2))
+  out.set(bytes.subarray(0, used))
+  return out
+}

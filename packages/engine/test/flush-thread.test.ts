@@ -1,0 +1,75 @@
+import { Engine } from '@lsmkit/engine'
+import { TableBuilder } from '@lsmkit/sstable'
+import { describe, expect, it } from 'vitest'
+import { BuildThread } from '../src/internal/build-thread.js'
+import { buildFlush } from '../src/internal/flush-job.js'
+import { Memtable } from '../src/internal/memtable.js'
+import { Slab } from '../src/internal/slab.js'
+import { encodeOps } from '../src/internal/write-batch.js'
+import { isTable, memory, text, utf8 } from './support.js'
+
+const OPTIONS = { blockSize: 256, bitsPerKey: 10 }
+
+// A memtable as the engine fills it (encoded writes in shared memory), with overwrites and
+// deletes, plus values put from plain arrays, as recovery puts them.
+function filledMemtable(): Memtable {
+  const mem = new Memtable(1)
+  const slab = new Slab(64 * 1024, true)
+  let seq = 0
+  for (let round = 0; round < 3; round++) {
+    const keys = Array.from({ length: 300 }, (_, i) =>
+      utf8(`key${String((i * 7919) % 1000).padStart(4, '0')}`),
+    )
+    const values = keys.map((_, i) =>
+      i % 11 === round ? undefined : utf8(`value ${round} ${i}`.repeat(1 + (i % 5))),
+    )
+    seq = mem.applyEncoded(encodeOps(slab, keys, values), seq)
+  }
+  for (let i = 0; i < 50; i++) mem.put(utf8(`plain${i}`), Uint8Array.of(i, i, i), ++seq)
+  return mem
+}
+
+function builtHere(mem: Memtable): Uint8Array {
+  const builder = new TableBuilder(OPTIONS)
+  const walk = mem.newest()
+  while (!walk.done) walk.addTo(builder, 100)
+  return builder.finish().bytes
+}
+
+describe('Flushes on the build thread', () => {
+  it('a packed flush builds the same table as the memtable fed to a builder directly', () => {
+    const mem = filledMemtable()
+    expect(buildFlush(mem.packNewest(OPTIONS))).toEqual(builtHere(mem))
+  })
+
+  it('a packed flush refers to the shared memory of encoded writes instead of copying it', () => {
+    const job = filledMemtable().packNewest(OPTIONS)
+    expect(job.buffers.length).toBeGreaterThan(0)
+    // Only the 50 values put from plain arrays are copied, 3 bytes each.
+    expect(job.side.length).toBe(150)
+  })
+
+  it('a build thread that cannot start fails its build and is no longer usable', async () => {
+    const thread = new BuildThread(new URL('./no-such-worker.js', import.meta.url))
+    await expect(thread.build(filledMemtable().packNewest(OPTIONS))).rejects.toBeDefined()
+    expect(thread.usable).toBe(false)
+    await thread.close()
+  })
+
+  it('an engine writes the same flushed table with the thread as without it', async () => {
+    const tables: Uint8Array[] = []
+    for (const flushThread of [true, false]) {
+      const { fs, options } = memory({ flushThread })
+      const db = await Engine.open('/db', options)
+      for (let i = 0; i < 2000; i++) await db.put(`k${String((i * 37) % 2000).padStart(5, '0')}`, `v${i}`)
+      for (let i = 0; i < 2000; i += 3) await db.delete(`k${String(i).padStart(5, '0')}`)
+      await db.flush()
+      const [table] = (await fs.list('/db')).filter(isTable)
+      tables.push(fs.readFileSync(`/db/${table}`)!)
+      // k00001 is written by the i with i * 37 % 2000 === 1, and not deleted.
+      expect(text(await db.get('k00001'))).toBe('v973')
+      await db.close()
+    }
+    expect(tables[0]).toEqual(tables[1])
+  })
+})
