@@ -56,20 +56,36 @@ describe('Flushes on the build thread', () => {
     await thread.close()
   })
 
-  it('an engine writes the same flushed table with the thread as without it', async () => {
-    const tables: Uint8Array[] = []
+  it('a build thread builds the same table as this thread, once warmed up', async () => {
+    const thread = new BuildThread(new URL('../dist/src/internal/build-worker.js', import.meta.url))
+    expect(thread.ready).toBe(false)
+    thread.warm()
+    const deadline = Date.now() + 30_000
+    while (!thread.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(thread.ready).toBe(true)
+    const mem = filledMemtable()
+    expect(await thread.build(mem.packNewest(OPTIONS))).toEqual(builtHere(mem))
+    await thread.close()
+    expect(thread.usable).toBe(false)
+  })
+
+  it('an engine writes the same tables with the flush thread as without it', async () => {
+    const files: Map<string, Uint8Array>[] = []
+    const value = 'v'.repeat(1000)
     for (const flushThread of [true, false]) {
-      const { fs, options } = memory({ flushThread })
+      // Flushes of 1.5 MiB: past the size from which the thread builds them.
+      const { fs, options } = memory({ flushThread, memtableSize: 1.5 * 1024 * 1024 })
       const db = await Engine.open('/db', options)
-      for (let i = 0; i < 2000; i++) await db.put(`k${String((i * 37) % 2000).padStart(5, '0')}`, `v${i}`)
-      for (let i = 0; i < 2000; i += 3) await db.delete(`k${String(i).padStart(5, '0')}`)
+      for (let i = 0; i < 5000; i++)
+        await db.put(`k${String((i * 37) % 5000).padStart(5, '0')}`, `${i}${value}`)
       await db.flush()
-      const [table] = (await fs.list('/db')).filter(isTable)
-      tables.push(fs.readFileSync(`/db/${table}`)!)
-      // k00001 is written by the i with i * 37 % 2000 === 1, and not deleted.
-      expect(text(await db.get('k00001'))).toBe('v973')
+      // k00001 is written by the i with i * 37 % 5000 === 1.
+      expect(text(await db.get('k00001'))).toBe(`2973${value}`)
       await db.close()
+      const tables = (await fs.list('/db')).filter(isTable)
+      files.push(new Map(tables.map((name) => [name, fs.readFileSync(`/db/${name}`)!])))
     }
-    expect(tables[0]).toEqual(tables[1])
+    expect(files[0]!.size).toBeGreaterThan(2)
+    expect(files[0]).toEqual(files[1])
   })
 })

@@ -31,9 +31,31 @@ export class BuildThread {
     this.#script = script
   }
 
+  #ready = false
+
   /** False once the thread has failed or been closed: callers then build in-thread. */
   get usable(): boolean {
     return !this.#broken
+  }
+
+  /**
+   * True once the thread has started and answered: builds sent now start at once. Starting
+   * takes a few hundred milliseconds on this project's machine, longer than building a 4 MiB
+   * table here, so callers build here until then (see {@link BuildThread.warm}).
+   */
+  get ready(): boolean {
+    return this.#ready && !this.#broken
+  }
+
+  /** Starts the thread, if it is not started, without waiting for it. */
+  warm(): void {
+    if (this.#broken || this.#worker !== undefined) return
+    this.#send(undefined).then(
+      () => {
+        this.#ready = true
+      },
+      () => {},
+    )
   }
 
   /**
@@ -42,6 +64,10 @@ export class BuildThread {
    * @throws whatever stopped the thread (a caller then builds in-thread).
    */
   build(job: FlushJob): Promise<Uint8Array> {
+    return this.#send(job)
+  }
+
+  #send(job: FlushJob | undefined): Promise<Uint8Array> {
     const worker = this.#start()
     const id = this.#nextId++
     return new Promise<Uint8Array>((resolve, reject) => {
@@ -49,7 +75,7 @@ export class BuildThread {
       // A pending build keeps the process alive, as file I/O in flight would; an idle thread
       // does not.
       worker.ref()
-      worker.postMessage({ id, job })
+      worker.postMessage(job === undefined ? { id } : { id, job })
     })
   }
 

@@ -8,10 +8,13 @@
 import { parentPort } from 'node:worker_threads'
 import { buildFlush, type FlushJob } from './flush-job.js'
 
-/** A request: build `job`'s table; the reply carries the same `id`. */
+/**
+ * A request: build `job`'s table; the reply carries the same `id`. Without a job, a ping: the
+ * reply (with empty bytes) says the thread has started and loaded everything it needs.
+ */
 export interface BuildRequest {
   readonly id: number
-  readonly job: FlushJob
+  readonly job?: FlushJob
 }
 
 /** A reply: the table's bytes, or why it could not be built. */
@@ -22,7 +25,7 @@ export type BuildReply =
 parentPort?.on('message', ({ id, job }: BuildRequest) => {
   let reply: BuildReply
   try {
-    reply = { id, bytes: buildFlush(job) }
+    reply = { id, bytes: job === undefined ? new Uint8Array(0) : buildFlush(job) }
   } catch (error) {
     reply = { id, error }
   }

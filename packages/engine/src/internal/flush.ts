@@ -34,15 +34,28 @@ export async function flushOldest(core: Core): Promise<void> {
   core.notify()
 }
 
-// The table built on the build thread, or undefined when there is none or it failed: the
-// memtable is still whole, so the caller builds the table here instead.
+/**
+ * Memtables smaller than this build here: this thread builds one in a few milliseconds, less
+ * than handing it over costs, and a database that never flushes this much (tests, tools, small
+ * stores) never starts the thread, which takes a few hundred milliseconds to start.
+ */
+export const FLUSH_THREAD_MIN_BYTES = 1024 * 1024
+
+// The table built on the build thread, or undefined when the thread is not used for this
+// flush, is not ready yet (the first flush big enough starts it and builds here meanwhile) or
+// failed: the memtable is still whole, so the caller builds the table here instead.
 async function buildOnThread(
   core: Core,
   imm: Memtable,
   options: TableBuilderOptions,
 ): Promise<Uint8Array | undefined> {
   const thread = core.buildThread
-  if (thread === undefined || !thread.usable) return undefined
+  if (thread === undefined || !thread.usable || imm.approximateBytes < FLUSH_THREAD_MIN_BYTES)
+    return undefined
+  if (!thread.ready) {
+    thread.warm()
+    return undefined
+  }
   try {
     return await thread.build(imm.packNewest(options))
   } catch {
