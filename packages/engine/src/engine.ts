@@ -291,7 +291,6 @@ export class Engine implements AsyncDisposable {
         await this.#background.flushAll()
       }
       await this.#background.idle()
-      await core.buildThread?.close()
       // Synced even after a background failure: the log may be sound, and what close()
       // resolves on must be durable. A failed log throws its failure here instead.
       if (core.log !== undefined) await core.log.sync()
@@ -299,6 +298,8 @@ export class Engine implements AsyncDisposable {
       failure = err
     }
     await core.log?.close().catch(() => {})
+    // Background work has stopped (or failed), so no flush waits on the thread any more.
+    await core.buildThread?.close()
     // Nothing may keep the lock held: a table that fails to close is reported, not fatal.
     for (const table of core.levels.flat()) {
       await table.reader.close().catch((err: unknown) => (failure ??= err))
