@@ -2,6 +2,7 @@ import { Engine } from '@lsmkit/engine'
 import { TableBuilder } from '@lsmkit/sstable'
 import { describe, expect, it } from 'vitest'
 import { BuildThread } from '../src/internal/build-thread.js'
+import { FLUSH_THREAD_MIN_BYTES } from '../src/internal/flush.js'
 import { buildFlush } from '../src/internal/flush-job.js'
 import { Memtable } from '../src/internal/memtable.js'
 import { Slab } from '../src/internal/slab.js'
@@ -73,8 +74,8 @@ describe('Flushes on the build thread', () => {
     const files: Map<string, Uint8Array>[] = []
     const value = 'v'.repeat(1000)
     for (const flushThread of [true, false]) {
-      // Flushes of 1.5 MiB: past the size from which the thread builds them.
-      const { fs, options } = memory({ flushThread, memtableSize: 1.5 * 1024 * 1024 })
+      // Flushes half again past the size from which the thread builds them.
+      const { fs, options } = memory({ flushThread, memtableSize: 1.5 * FLUSH_THREAD_MIN_BYTES })
       const db = await Engine.open('/db', options)
       for (let i = 0; i < 5000; i++)
         await db.put(`k${String((i * 37) % 5000).padStart(5, '0')}`, `${i}${value}`)

@@ -197,8 +197,9 @@ export class Memtable {
   }
 
   /**
-   * Yields the entries a {@link Memtable.cursor} at `snapshot` shows, in key order: for flush
-   * and tests. The arrays are the memtable's own.
+   * Yields the entries a {@link Memtable.cursor} at `snapshot` shows, in key order: for tests
+   * (flushes walk {@link Memtable.newest}, which makes no object per entry). The arrays are the
+   * memtable's own.
    */
   *entries(snapshot = Infinity): Generator<{ key: Uint8Array; value: Uint8Array | undefined }, void> {
     const cursor = this.cursor(snapshot)
