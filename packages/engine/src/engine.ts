@@ -67,6 +67,7 @@ export class Engine implements AsyncDisposable {
   private constructor(core: Core) {
     this.#core = core
     if (core.options.flushThread) core.buildThread = new BuildThread()
+    if (core.options.compactionThread) core.compactThread = new BuildThread()
     this.#background = new Background(core)
     this.#writes = new WriteQueue(core, this.#background)
   }
@@ -300,6 +301,7 @@ export class Engine implements AsyncDisposable {
     await core.log?.close().catch(() => {})
     // Background work has stopped (or failed), so no flush waits on the thread any more.
     await core.buildThread?.close()
+    await core.compactThread?.close()
     // Nothing may keep the lock held: a table that fails to close is reported, not fatal.
     for (const table of core.levels.flat()) {
       await table.reader.close().catch((err: unknown) => (failure ??= err))

@@ -65,6 +65,14 @@ export interface EngineOptions {
    * builds here instead. With `false`, flushes build on this thread between slices of work.
    */
   readonly flushThread?: boolean
+  /**
+   * Merge compactions on a worker thread of their own (one per database, started at the first
+   * compaction of at least 1 MiB), so that a random load's merging runs on another core.
+   * Default `true`. This thread still reads the input tables and writes the outputs, through
+   * the file system; a merge that fails on the worker runs here instead. With `false`,
+   * compactions merge on this thread between slices of work.
+   */
+  readonly compactionThread?: boolean
   /** L0 files that trigger a compaction into L1. Default 4. */
   readonly l0CompactionTrigger?: number
   /** L0 files past which each write group waits 1 ms. Default 8. */
@@ -91,6 +99,7 @@ const DEFAULTS = {
   bloomBitsPerKey: 10,
   blockCacheSize: 32 * 1024 * 1024,
   flushThread: true,
+  compactionThread: true,
   l0CompactionTrigger: 4,
   l0SlowdownTrigger: 8,
   l0StopTrigger: 12,
@@ -144,6 +153,7 @@ export function resolveOptions(options: EngineOptions | undefined): ResolvedOpti
     bloomBitsPerKey: integer('bloomBitsPerKey', o.bloomBitsPerKey, 1, 64),
     blockCacheSize: integer('blockCacheSize', o.blockCacheSize, 0),
     flushThread: flag('flushThread', o.flushThread),
+    compactionThread: flag('compactionThread', o.compactionThread),
     l0CompactionTrigger: integer('l0CompactionTrigger', o.l0CompactionTrigger, 2),
     l0SlowdownTrigger: integer('l0SlowdownTrigger', o.l0SlowdownTrigger, 2),
     l0StopTrigger: integer('l0StopTrigger', o.l0StopTrigger, 2),

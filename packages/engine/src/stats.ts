@@ -54,6 +54,12 @@ export interface EngineStats {
   /** Flushes and compactions done since open. */
   readonly flushes: number
   readonly compactions: number
+  /**
+   * Of those, the ones whose tables were built on a worker thread (see the `flushThread` and
+   * `compactionThread` options); the others were built on this thread.
+   */
+  readonly flushesOnThread: number
+  readonly compactionsOnThread: number
   /** What opening the database found and did. */
   readonly recovery: RecoveryReport
   /** The shared block cache. */
@@ -88,6 +94,8 @@ export function collectStats(core: Core): EngineStats {
     writeAmplification: c.userBytes === 0 ? 0 : written / c.userBytes,
     flushes: c.flushes,
     compactions: c.compactions,
+    flushesOnThread: c.flushesOnThread,
+    compactionsOnThread: c.compactionsOnThread,
     recovery: core.recovery,
     blockCache: core.cache.stats,
   }

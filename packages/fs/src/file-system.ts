@@ -34,7 +34,9 @@ export interface FileHandle {
 
   /**
    * Reads up to `length` bytes at `position`. Returns fewer bytes only at the end of the file
-   * (none past it). Positional: does not move the append position.
+   * (none past it). Positional: does not move the append position. The result is new memory
+   * the caller owns (never a view of memory the file system keeps), so it may be modified or
+   * transferred to another thread.
    *
    * @throws `LEVEL_INVALID_OPTION` when `position` or `length` is not a non-negative integer.
    */

@@ -16,6 +16,7 @@ import type { BloomFilter } from './bloom.js'
 import { compareKeys, keyText } from './compare.js'
 import { TableCursor, type TableCursorOptions, type TableEntry, type TableRangeOptions } from './cursor.js'
 import { blockGet } from './internal/block-get.js'
+import { BytesHandle } from './internal/bytes-handle.js'
 import { DataBlocks } from './internal/data-blocks.js'
 import { openTableParts, type TableParts } from './internal/open-table.js'
 import type { TableProperties } from './properties.js'
@@ -90,6 +91,23 @@ export class TableReader {
       await handle.close()
       throw err
     }
+  }
+
+  /**
+   * Opens a table held in memory: `bytes` are the whole file, read elsewhere (another thread
+   * merging tables the engine read, say). Checks what {@link TableReader.open} checks, and
+   * reads never touch a file system. The bytes must not change while the reader is in use.
+   *
+   * @param name - what error messages name as the table's file. Default `'<memory>'`.
+   * @throws {@link @lsmkit/fs!LsmError} as {@link TableReader.open} does, but never an I/O error.
+   */
+  static async fromBytes(
+    bytes: Uint8Array,
+    name = '<memory>',
+    options: { readonly cache?: BlockCache } = {},
+  ): Promise<TableReader> {
+    const handle = new BytesHandle(name, bytes)
+    return new TableReader(name, handle, await openTableParts(name, handle), options.cache)
   }
 
   /** The table's first key. Do not modify it. */

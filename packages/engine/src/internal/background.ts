@@ -1,6 +1,7 @@
 /**
- * Background work: flushes first, then compactions, one job at a time, never holding the event
- * loop for long. `db.flush()` and `db.compact()` run through the same queue.
+ * Background work: compactions that are due, with pending flushes run while they merge, then
+ * flushes; one job at a time, never holding the event loop for long. `db.flush()` and
+ * `db.compact()` run through the same queue.
  *
  * @module
  */
@@ -52,15 +53,20 @@ export class Background {
     const core = this.core
     for (;;) {
       if (core.failure !== undefined) return
-      if (core.imms.length > 0) {
-        await flushOldest(core)
+      // A compaction that is due starts before pending flushes, which run while it merges (on
+      // its thread) or between its output tables. Flushing first, as LevelDB does, starved
+      // compactions under a batched load: with the flush thread keeping up with the writer
+      // there was always a memtable to flush, so L0 grew to its stop trigger before any merge
+      // began, and writes then stalled for the whole of a merge of a dozen L0 tables.
+      // While closing, compact only as far as writes queued before close() need to proceed.
+      const c =
+        core.status === 'open' || this.#writesStalled() ? pickCompaction(core, this.#pointers) : undefined
+      if (c !== undefined) {
+        await runCompaction(core, c, this.#pointers, () => this.#flushPending())
         continue
       }
-      // While closing, compact only as far as writes queued before close() need to proceed.
-      if (core.status !== 'open' && !this.#writesStalled()) return
-      const c = pickCompaction(core, this.#pointers)
-      if (c === undefined) return
-      await runCompaction(core, c, this.#pointers, () => this.#flushPending())
+      if (core.imms.length === 0) return
+      await flushOldest(core)
     }
   }
 

@@ -1,23 +1,28 @@
 /**
- * The worker thread that builds flushed tables, so that a flush's table building (about a
- * quarter of a bulk load's time on the JavaScript thread) runs on another core, as LevelDB's
- * flushes run on its background thread. Only the building moves: the engine still writes every
- * file through its file-system seam, and a flush whose build fails here for any reason (the
- * thread could not start, died, or reported an error) builds in-thread instead.
+ * A worker thread that builds tables: flushed memtables' (a quarter of a bulk load's time on
+ * the JavaScript thread) and compactions' merges (a third of a random load's), so that they run
+ * on another core, as LevelDB's run on its background thread. Only the building moves: the
+ * engine still reads and writes every file through its file-system seam, and a job that fails
+ * here for any reason (the thread could not start, died, or reported an error) runs in-thread
+ * instead.
  *
  * @module
  */
 import { Worker } from 'node:worker_threads'
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import type { BuildReply } from './build-worker.js'
+import type { BuildReply, BuildRequest } from './build-worker.js'
+import type { CompactJob } from './compact-job.js'
 import type { FlushJob } from './flush-job.js'
 
 interface Pending {
-  readonly resolve: (bytes: Uint8Array) => void
+  readonly resolve: (tables: Uint8Array[]) => void
   readonly reject: (err: unknown) => void
 }
 
-/** One worker, started on first use, that builds tables from {@link FlushJob}s. */
+/**
+ * One worker, started on first use, that builds tables from {@link FlushJob}s and
+ * {@link CompactJob}s, one job at a time in the order sent.
+ */
 export class BuildThread {
   #worker: Worker | undefined
   // Set once the thread failed: later flushes build in-thread without trying again.
@@ -50,7 +55,7 @@ export class BuildThread {
   /** Starts the thread, if it is not started, without waiting for it. */
   warm(): void {
     if (this.#broken || this.#worker !== undefined) return
-    this.#send(undefined).then(
+    this.#send({ id: this.#nextId++ }).then(
       () => {
         this.#ready = true
       },
@@ -63,19 +68,35 @@ export class BuildThread {
    *
    * @throws whatever stopped the thread (a caller then builds in-thread).
    */
-  build(job: FlushJob): Promise<Uint8Array> {
-    return this.#send(job)
+  async build(job: FlushJob): Promise<Uint8Array> {
+    const [table] = await this.#send({ id: this.#nextId++, flush: job })
+    return table!
   }
 
-  #send(job: FlushJob | undefined): Promise<Uint8Array> {
+  /**
+   * The output tables of `job`'s merge, built on the thread. `transfer` are buffers of the job
+   * handed to the thread: they are unusable here afterwards.
+   *
+   * @throws whatever stopped the thread or the merge (a caller then merges in-thread).
+   */
+  compact(job: CompactJob, transfer: readonly ArrayBuffer[] = []): Promise<Uint8Array[]> {
+    return this.#send({ id: this.#nextId++, compact: job }, transfer)
+  }
+
+  #send(request: BuildRequest, transfer: readonly ArrayBuffer[] = []): Promise<Uint8Array[]> {
     const worker = this.#start()
-    const id = this.#nextId++
-    return new Promise<Uint8Array>((resolve, reject) => {
-      this.#pending.set(id, { resolve, reject })
+    return new Promise<Uint8Array[]>((resolve, reject) => {
+      this.#pending.set(request.id, { resolve, reject })
       // A pending build keeps the process alive, as file I/O in flight would; an idle thread
       // does not.
       worker.ref()
-      worker.postMessage(job === undefined ? { id } : { id, job })
+      try {
+        worker.postMessage(request, [...transfer])
+      } catch (err) {
+        this.#pending.delete(request.id)
+        if (this.#pending.size === 0) worker.unref()
+        reject(err)
+      }
     })
   }
 
@@ -97,7 +118,7 @@ export class BuildThread {
       if (pending === undefined) return
       this.#pending.delete(reply.id)
       if (this.#pending.size === 0) worker.unref()
-      if ('bytes' in reply) pending.resolve(reply.bytes)
+      if ('tables' in reply) pending.resolve(reply.tables)
       else pending.reject(reply.error)
     })
     const stop = (err: unknown) => {

@@ -9,13 +9,13 @@
  *
  * @module
  */
-import { compareKeys, TableBuilder } from '@lsmkit/sstable'
+import { ErrorCode, LsmError } from '@lsmkit/fs'
+import { compareKeys } from '@lsmkit/sstable'
 import { LEVEL_COUNT } from '../format.js'
+import type { CompactJob } from './compact-job.js'
 import type { Core } from './core.js'
-import type { Cursor } from './cursor.js'
-import { LevelCursor } from './level-cursor.js'
-import { MergeCursor } from './merge-cursor.js'
 import { keyRange, type Levels, levelBytes, sortLevel, type TableFile } from './table-file.js'
+import { type MergeOptions, TableMerger } from './table-merger.js'
 import { writeTableFile, YIELD_EVERY, yieldToEventLoop } from './write-table.js'
 
 /** A chosen compaction: `inputs` of `level` merge with `overlaps` of `level + 1`. */
@@ -122,50 +122,123 @@ function disjoint(tables: readonly TableFile[]): boolean {
   return true
 }
 
-async function merge(core: Core, c: Compaction, dropTombstones: boolean, between: () => Promise<void>) {
+/**
+ * Compactions whose inputs are smaller than this merge on this thread: handing them over
+ * costs more than it saves, and a database that never compacts this much (tests, tools, small
+ * stores) never starts the compaction thread, which takes a few hundred milliseconds to start.
+ */
+export const COMPACTION_THREAD_MIN_BYTES = 1024 * 1024
+
+// The inputs as the merger takes them: L0 tables overlap, so each is a run of its own, newest
+// first; a deeper level's inputs are one run; the overlapped tables of the next level another.
+function runsOf(c: Compaction): TableFile[][] {
+  const runs = c.level === 0 ? c.inputs.map((t) => [t]) : [[...c.inputs]]
+  if (c.overlaps.length > 0) runs.push([...c.overlaps])
+  return runs
+}
+
+async function merge(
+  core: Core,
+  c: Compaction,
+  dropTombstones: boolean,
+  between: () => Promise<void>,
+): Promise<TableFile[]> {
   const o = core.options
-  // L0 tables overlap, so each is a child of its own, newest first; a deeper level is one child.
-  // A merge reads each input block once, and its inputs are deleted after: caching them would
-  // only push out the blocks that reads are using (LevelDB's fill_cache = false).
-  const fillCache = false
-  const children: Cursor[] =
-    c.level === 0
-      ? c.inputs.map((t) => t.reader.cursor({ fillCache }))
-      : [
-          new LevelCursor(
-            c.inputs.map((t) => t.reader),
-            fillCache,
-          ),
-        ]
-  children.push(
-    new LevelCursor(
-      c.overlaps.map((t) => t.reader),
-      fillCache,
-    ),
-  )
-  const cursor = new MergeCursor(children)
-  const outputs: TableFile[] = []
-  let builder: TableBuilder | undefined
-  let n = 0
-  for (cursor.seekToFirst(); cursor.valid; cursor.next()) {
-    const value = cursor.value
-    if (value !== undefined || !dropTombstones) {
-      builder ??= new TableBuilder({ blockSize: o.blockSize, bitsPerKey: o.bloomBitsPerKey })
-      builder.add(cursor.key, value)
-      if (builder.estimatedSize >= o.targetFileSize) {
-        outputs.push(await writeOutput(core, builder))
-        builder = undefined
-        await between()
-      }
-    }
-    if (++n % YIELD_EVERY === 0) await yieldToEventLoop()
+  const options: MergeOptions = {
+    table: { blockSize: o.blockSize, bitsPerKey: o.bloomBitsPerKey },
+    targetFileSize: o.targetFileSize,
+    dropTombstones,
   }
-  if (builder !== undefined) outputs.push(await writeOutput(core, builder))
+  const runs = runsOf(c)
+  const built = await mergeOnThread(core, runs, options, between)
+  const outputs: TableFile[] = []
+  if (built !== undefined) {
+    core.counters.compactionsOnThread++
+    for (const bytes of built) {
+      outputs.push(await writeOutput(core, bytes))
+      await between()
+    }
+    return outputs
+  }
+  const merger = new TableMerger(
+    runs.map((run) => run.map((t) => t.reader)),
+    options,
+  )
+  while (!merger.done) {
+    const bytes = merger.step(YIELD_EVERY)
+    if (bytes !== undefined) {
+      outputs.push(await writeOutput(core, bytes))
+      await between()
+    } else await yieldToEventLoop()
+  }
   return outputs
 }
 
-async function writeOutput(core: Core, builder: TableBuilder): Promise<TableFile> {
-  const table = await writeTableFile(core, core.nextFileNumber++, builder.finish().bytes)
+// The output tables merged on the compaction thread, or undefined when the thread is not used
+// for this compaction, is not ready yet (the first compaction big enough starts it and merges
+// here meanwhile) or failed: the inputs are untouched, so the caller merges here instead. While
+// the thread merges, memtables that fill up are flushed, as between output tables here.
+async function mergeOnThread(
+  core: Core,
+  runs: readonly (readonly TableFile[])[],
+  options: MergeOptions,
+  between: () => Promise<void>,
+): Promise<Uint8Array[] | undefined> {
+  const thread = core.compactThread
+  const bytes = runs.reduce((sum, run) => sum + levelBytes(run), 0)
+  if (thread === undefined || !thread.usable || bytes < COMPACTION_THREAD_MIN_BYTES) return undefined
+  if (!thread.ready) {
+    thread.warm()
+    return undefined
+  }
+  const job: CompactJob = {
+    merge: options,
+    runs: await Promise.all(runs.map((run) => Promise.all(run.map((t) => readWhole(core, t))))),
+    names: runs.map((run) => run.map((t) => t.reader.path)),
+  }
+  // The bytes were read for this job alone, so they move to the thread instead of being copied.
+  const transfer = [...new Set(job.runs.flat().map((b) => b.buffer as ArrayBuffer))]
+  let settled = false
+  const merged = thread.compact(job, transfer).then(
+    (tables) => tables,
+    () => undefined,
+  )
+  void merged.finally(() => {
+    settled = true
+    core.notify()
+  })
+  for (;;) {
+    const progress = core.waitForProgress()
+    if (settled) break
+    if (core.imms.length > 0) await between()
+    else await progress
+  }
+  return merged
+}
+
+// A table's whole file, read through the file-system seam into memory this call owns.
+async function readWhole(core: Core, table: TableFile): Promise<Uint8Array> {
+  const handle = await core.options.fs.open(table.reader.path, 'read')
+  try {
+    const bytes = await handle.read(0, table.size)
+    if (bytes.length !== table.size)
+      throw new LsmError(
+        ErrorCode.CORRUPTION,
+        `engine: ${table.reader.path} is shorter than when it was opened`,
+        {
+          file: table.reader.path,
+        },
+      )
+    // FileHandle.read returns memory the caller owns; a view of part of a buffer is copied, so
+    // that transferring it moves nothing else.
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? bytes : bytes.slice()
+  } finally {
+    await handle.close()
+  }
+}
+
+async function writeOutput(core: Core, bytes: Uint8Array): Promise<TableFile> {
+  const table = await writeTableFile(core, core.nextFileNumber++, bytes)
   core.counters.compactionBytes += table.size
   return table
 }

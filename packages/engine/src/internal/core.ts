@@ -39,6 +39,8 @@ export interface Counters {
   compactionBytes: number
   flushes: number
   compactions: number
+  flushesOnThread: number
+  compactionsOnThread: number
 }
 
 // How long foreground calls may hold the event loop before they yield to background work.
@@ -71,9 +73,13 @@ export class Core {
     compactionBytes: 0,
     flushes: 0,
     compactions: 0,
+    flushesOnThread: 0,
+    compactionsOnThread: 0,
   }
   /** The thread flushes build their tables on, unless `flushThread` is off. */
   buildThread: BuildThread | undefined
+  /** The thread compactions merge on, unless `compactionThread` is off. */
+  compactThread: BuildThread | undefined
   /** True while a background job runs; see {@link Core.fairShare}. */
   backgroundBusy = false
   #waiters: (() => void)[] = []

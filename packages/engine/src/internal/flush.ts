@@ -20,7 +20,9 @@ export async function flushOldest(core: Core): Promise<void> {
   let table: TableFile | undefined
   if (imm.entryCount > 0) {
     const options = { blockSize: core.options.blockSize, bitsPerKey: core.options.bloomBitsPerKey }
-    const bytes = (await buildOnThread(core, imm, options)) ?? (await buildHere(imm, options))
+    const built = await buildOnThread(core, imm, options)
+    if (built !== undefined) core.counters.flushesOnThread++
+    const bytes = built ?? (await buildHere(imm, options))
     table = await writeTableFile(core, imm.id, bytes)
     core.counters.flushBytes += table.size
   }
@@ -54,6 +56,9 @@ async function buildOnThread(
     return undefined
   if (!thread.ready) {
     thread.warm()
+    // A database flushing memtables this big compacts soon: its compaction thread starts now,
+    // so that the first compaction need not merge here while it does.
+    core.compactThread?.warm()
     return undefined
   }
   try {

@@ -1,0 +1,119 @@
+import { Engine } from '@lsmkit/engine'
+import { TableBuilder, TableReader } from '@lsmkit/sstable'
+import { describe, expect, it } from 'vitest'
+import { BuildThread } from '../src/internal/build-thread.js'
+import { type CompactJob, runCompactJob } from '../src/internal/compact-job.js'
+import { COMPACTION_THREAD_MIN_BYTES } from '../src/internal/compaction.js'
+import { TableMerger } from '../src/internal/table-merger.js'
+import { memory, text, utf8 } from './support.js'
+
+const MERGE = { table: { blockSize: 256, bitsPerKey: 10 }, targetFileSize: 8 * 1024, dropTombstones: true }
+
+// Three overlapping runs (two single tables, one of two tables), with overwrites and deletes.
+function runs(): Uint8Array[][] {
+  const build = (from: number, to: number, step: number, tag: string) => {
+    const builder = new TableBuilder(MERGE.table)
+    for (let i = from; i < to; i += step)
+      builder.add(utf8(`key${String(i).padStart(5, '0')}`), i % 13 === 0 ? undefined : utf8(`${tag} ${i}`))
+    return builder.finish().bytes
+  }
+  return [
+    [build(0, 3000, 7, 'newest')],
+    [build(0, 3000, 3, 'newer')],
+    [build(0, 1500, 2, 'old'), build(1500, 3000, 2, 'old')],
+  ]
+}
+
+function job(): CompactJob {
+  const bytes = runs()
+  return { merge: MERGE, runs: bytes, names: bytes.map((run) => run.map((_, i) => `table ${i}`)) }
+}
+
+async function mergedHere(): Promise<Uint8Array[]> {
+  const readers = await Promise.all(
+    runs().map((run) => Promise.all(run.map((b) => TableReader.fromBytes(b)))),
+  )
+  const merger = new TableMerger(readers, MERGE)
+  const tables: Uint8Array[] = []
+  while (!merger.done) {
+    const bytes = merger.step(100)
+    if (bytes !== undefined) tables.push(bytes)
+  }
+  return tables
+}
+
+async function readyThread(): Promise<BuildThread> {
+  const thread = new BuildThread(new URL('../dist/src/internal/build-worker.js', import.meta.url))
+  thread.warm()
+  const deadline = Date.now() + 30_000
+  while (!thread.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5))
+  expect(thread.ready).toBe(true)
+  return thread
+}
+
+describe('Compactions on the compaction thread', () => {
+  it('a compaction job merges into the same tables as the merger driven in slices here', async () => {
+    const tables = await runCompactJob(job())
+    expect(tables.length).toBeGreaterThan(1)
+    expect(tables).toEqual(await mergedHere())
+  })
+
+  it('a build thread merges a compaction job into the same tables as this thread', async () => {
+    const thread = await readyThread()
+    const j = job()
+    const transfer = j.runs.flat().map((b) => b.buffer as ArrayBuffer)
+    expect(await thread.compact(j, transfer)).toEqual(await mergedHere())
+    await thread.close()
+  })
+
+  it('a build thread reports a damaged input table instead of merging it', async () => {
+    const thread = await readyThread()
+    const j = job()
+    const damaged = j.runs[1]![0]!
+    damaged[20] = damaged[20]! ^ 0xff
+    await expect(thread.compact(j)).rejects.toBeDefined()
+    // A failed job leaves the thread working.
+    expect(await thread.compact(job())).toEqual(await mergedHere())
+    await thread.close()
+  })
+
+  it('a build thread that cannot start fails its compaction and is no longer usable', async () => {
+    const thread = new BuildThread(new URL('./no-such-worker.js', import.meta.url))
+    await expect(thread.compact(job())).rejects.toBeDefined()
+    expect(thread.usable).toBe(false)
+    await thread.close()
+  })
+
+  it('an engine whose compactions merge on the thread keeps every write', async () => {
+    // L0 merges of four 0.5 MiB tables and more: past the size from which the thread merges.
+    const memtableSize = COMPACTION_THREAD_MIN_BYTES / 2
+    const { options } = memory({ memtableSize, flushThread: false })
+    const db = await Engine.open('/db', options)
+    const value = 'v'.repeat(500)
+    const expected = new Map<string, string>()
+    const deadline = Date.now() + 30_000
+    for (let round = 0; db.stats().compactionsOnThread < 2 && Date.now() < deadline; round++) {
+      for (let i = 0; i < 2000; i++) {
+        const key = `k${String((i * 7919 + round * 31) % 20000).padStart(5, '0')}`
+        await db.put(key, `${round} ${value}`)
+        expected.set(key, `${round} ${value}`)
+      }
+    }
+    await db.flush()
+    expect(db.stats().compactionsOnThread).toBeGreaterThanOrEqual(2)
+    const all = (await db.iterator().all()).map(([k, v]) => [text(k), text(v)])
+    expect(all).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)))
+    await db.close()
+  })
+
+  it('with compactionThread off, no compaction merges on a thread', async () => {
+    const { options } = memory({ memtableSize: COMPACTION_THREAD_MIN_BYTES / 2, compactionThread: false })
+    const db = await Engine.open('/db', options)
+    const value = 'v'.repeat(500)
+    for (let i = 0; i < 30000; i++) await db.put(`k${String((i * 7919) % 20000).padStart(5, '0')}`, value)
+    await db.flush()
+    expect(db.stats().compactions).toBeGreaterThan(2)
+    expect(db.stats().compactionsOnThread).toBe(0)
+    await db.close()
+  })
+})
