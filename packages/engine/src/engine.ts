@@ -298,8 +298,6 @@ export class Engine implements AsyncDisposable {
     } catch (err) {
       failure = err
     }
-    // A background fsync of the log may still be in flight; the file stays open until it ends.
-    await this.#writes.logSettled()
     await core.log?.close().catch(() => {})
     // Background work has stopped (or failed), so no flush waits on the thread any more.
     await core.buildThread?.close()

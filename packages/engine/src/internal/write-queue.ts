@@ -31,13 +31,6 @@ const EMPTY = new Uint8Array(0)
 const MAX_GROUP_BYTES = 1 << 20
 // How many frozen memtables may wait for their flush before writers wait instead.
 const MAX_FROZEN = 2
-/**
- * The active log is fsynced in the background each time this many more bytes have been
- * appended to it (as RocksDB's `wal_bytes_per_sync` does), so that the fsync a rotation must
- * wait for finds at most this much unsynced. It makes nothing durable sooner than promised:
- * a write is acknowledged as before, and only a sync write or `'fsync'` waits for an fsync.
- */
-export const LOG_SYNC_AHEAD_BYTES = 1024 * 1024
 
 export class WriteQueue {
   #queue: PendingWrite[] = []
@@ -46,10 +39,6 @@ export class WriteQueue {
   #markIdle: () => void = () => {}
   // The one-write group of a write committed at once, reused so that it costs no array.
   readonly #single: Uint8Array[] = [EMPTY]
-  // The background fsync of the active log in flight, if any, and the log size at which the
-  // next one starts.
-  #syncAhead: Promise<void> | undefined
-  #syncAheadAt = LOG_SYNC_AHEAD_BYTES
 
   constructor(
     private readonly core: Core,
@@ -193,35 +182,6 @@ export class WriteQueue {
       // Key and value bytes only, as the user gave them: the entry headers are not theirs.
       core.counters.userBytes += batch.length - (core.seq - first) * ENTRY_HEADER_SIZE
     }
-    this.#startSyncAhead()
-  }
-
-  // Starts a background fsync of the active log once it has grown by LOG_SYNC_AHEAD_BYTES since
-  // the last one. Under `'fsync'` every group is synced already. A failed fsync fails the
-  // engine, as any failed log sync does.
-  #startSyncAhead(): void {
-    const core = this.core
-    const log = core.log
-    if (log === undefined || this.#syncAhead !== undefined || log.size < this.#syncAheadAt) return
-    if (core.options.durability === 'fsync') return
-    this.#syncAheadAt = log.size + LOG_SYNC_AHEAD_BYTES
-    this.#syncAhead = log.sync().then(
-      () => {
-        this.#syncAhead = undefined
-      },
-      (err: unknown) => {
-        this.#syncAhead = undefined
-        core.fail(err)
-      },
-    )
-  }
-
-  /**
-   * Resolves once no background fsync of the active log is in flight: the log may be closed
-   * then. Never rejects (a failed fsync has failed the engine instead).
-   */
-  async logSettled(): Promise<void> {
-    await this.#syncAhead
   }
 
   // Before a group: stall while L0 is too deep or flushes are behind, and start a new memtable
@@ -257,7 +217,6 @@ export class WriteQueue {
     if (core.log !== undefined) {
       try {
         const old = core.log
-        await this.logSettled()
         await old.sync()
         await old.close()
         core.log = await LogWriter.create(core.path(id, LOG_SUFFIX), {
@@ -265,7 +224,6 @@ export class WriteQueue {
           blockSize: core.options.logBlockSize,
         })
         core.logIds.add(id)
-        this.#syncAheadAt = LOG_SYNC_AHEAD_BYTES
       } catch (err) {
         throw core.fail(err)
       }
