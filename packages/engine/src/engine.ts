@@ -79,7 +79,8 @@ export class Engine implements AsyncDisposable {
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_LOCKED` when another handle (in this process or another)
    *   has it open; `LEVEL_CORRUPTION` naming the file for a damaged manifest, a missing or
    *   damaged table, or a damaged log that `walRecovery` does not allow past;
-   *   `LEVEL_DATABASE_NOT_OPEN` for `createIfMissing` / `errorIfExists` refusals;
+   *   `LEVEL_NOT_SUPPORTED` for an intact manifest or table of a newer format (written by a
+   *   newer lsmkit); `LEVEL_DATABASE_NOT_OPEN` for `createIfMissing` / `errorIfExists` refusals;
    *   `LEVEL_INVALID_OPTION` for a bad option; `LEVEL_IO_ERROR` for I/O failures.
    */
   static async open(dir: string, options?: EngineOptions): Promise<Engine> {

@@ -152,6 +152,8 @@ function readNumberField(lines: LineCursor, field: string): { line: Line; value:
  * @throws {LsmError} `LEVEL_CORRUPTION` on the first line that is not exactly what the writer
  *   produces, or on a checksum mismatch; the message starts with `manifest: ` and names the file
  *   and the 1-based line, `file` is set, and `offset` is where that line starts.
+ * @throws {LsmError} `LEVEL_NOT_SUPPORTED` for an intact manifest (its checksum line matches) of a
+ *   format version newer than this reader's, written by a newer lsmkit; `file` is set.
  * @throws {LsmError} `LEVEL_INVALID_OPTION` when `text` or `file` is not a string.
  */
 export function decodeManifest(text: string, file: string = MANIFEST_FILE_NAME): ManifestState {
@@ -166,7 +168,15 @@ export function decodeManifest(text: string, file: string = MANIFEST_FILE_NAME):
   if (magic !== MANIFEST_MAGIC || version === undefined || extra !== undefined) {
     lines.fail(header, `not an lsmkit manifest: the header must be "${MANIFEST_MAGIC} <version>"`)
   }
-  if (parseNumber(lines, header, version, 'version') !== MANIFEST_VERSION) {
+  const versionNumber = parseNumber(lines, header, version, 'version')
+  if (versionNumber > MANIFEST_VERSION && sealedWhole(text)) {
+    throw new LsmError(
+      ErrorCode.NOT_SUPPORTED,
+      `manifest: ${file} has format version ${versionNumber}, newer than this reader's ${MANIFEST_VERSION}`,
+      { file },
+    )
+  }
+  if (versionNumber !== MANIFEST_VERSION) {
     lines.fail(header, `unsupported format version ${version} (this reader knows ${MANIFEST_VERSION})`)
   }
 
@@ -211,6 +221,22 @@ export function decodeManifest(text: string, file: string = MANIFEST_FILE_NAME):
 
   if (!lines.done) lines.failAtNext(`content after the ${CHECKSUM_FIELD} line`)
   return { logNumber: log.value, nextFileNumber, levels }
+}
+
+// True when `text` ends in a checksum line that matches everything before it: the file is
+// whole as its writer wrote it, so a version this reader does not know is a newer format, not
+// damage. Every version keeps this last line, so that an older reader can tell the two apart.
+function sealedWhole(text: string): boolean {
+  const start = text.lastIndexOf('\n', text.length - 2) + 1
+  const [field, stored, extra] = text.slice(start, -1).split(' ')
+  return (
+    text.endsWith('\n') &&
+    field === CHECKSUM_FIELD &&
+    extra === undefined &&
+    stored !== undefined &&
+    CHECKSUM_TOKEN.test(stored) &&
+    manifestChecksum(text.slice(0, start)) === stored
+  )
 }
 
 function verifyChecksum(lines: LineCursor, line: Line): void {

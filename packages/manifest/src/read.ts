@@ -27,8 +27,8 @@ const bytesAsText = new TextDecoder('latin1')
  * @param dir - the database directory.
  * @param options - `fs` defaults to a new `NodeFileSystem`.
  * @throws {LsmError} `LEVEL_CORRUPTION` when the file is not a valid manifest (see
- *   {@link decodeManifest}; an empty file is corruption); `LEVEL_IO_ERROR` when the file system
- *   fails.
+ *   {@link decodeManifest}; an empty file is corruption); `LEVEL_NOT_SUPPORTED` for an intact
+ *   manifest of a newer format version; `LEVEL_IO_ERROR` when the file system fails.
  *
  * @example
  * ```ts

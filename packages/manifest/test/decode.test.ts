@@ -32,7 +32,8 @@ const corruptTexts: [string, string, number][] = [
   ['a wrong magic', seal(withLine(1, 'lsmkit-manifesto 1')), 1],
   ['a header without a version', seal(withLine(1, 'lsmkit-manifest')), 1],
   ['a header with an extra token', seal(withLine(1, 'lsmkit-manifest 1 2')), 1],
-  ['an unsupported version', seal(withLine(1, 'lsmkit-manifest 2')), 1],
+  ['an unsupported version, unsealed', withLine(1, 'lsmkit-manifest 2'), 1],
+  ['version 0', seal(withLine(1, 'lsmkit-manifest 0')), 1],
   ['a version with a leading zero', seal(withLine(1, 'lsmkit-manifest 01')), 1],
   ['a byte order mark', seal(`\ufeff${EXAMPLE_BODY}`), 1],
   ['CRLF line endings', seal(EXAMPLE_BODY.replaceAll('\n', '\r\n')), 1],
@@ -109,6 +110,18 @@ describe('decodeManifest', () => {
     const err = thrownBy(() => decodeManifest(''))
     expect(err.code).toBe(ErrorCode.CORRUPTION)
     expect(err.file).toBe('manifest')
+  })
+
+  it('rejects an intact manifest of a newer format version with LEVEL_NOT_SUPPORTED', () => {
+    const newer = seal(`${withLine(1, 'lsmkit-manifest 2')}new_field 1\n`)
+    const err = thrownBy(() => decodeManifest(newer, '/db/manifest'))
+    expect(err.code).toBe(ErrorCode.NOT_SUPPORTED)
+    expect(err.file).toBe('/db/manifest')
+  })
+
+  it('reports a damaged manifest claiming a newer version as corruption', () => {
+    const damaged = seal(withLine(1, 'lsmkit-manifest 2')).replace('log_number 15', 'log_number 16')
+    expect(thrownBy(() => decodeManifest(damaged)).code).toBe(ErrorCode.CORRUPTION)
   })
 
   it('reports an edited line at that line, not as a checksum mismatch', () => {
