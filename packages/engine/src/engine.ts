@@ -6,11 +6,11 @@
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { type Bytes, toKey, toValue } from './input.js'
 import { Background } from './internal/background.js'
-import { BuildThread } from './internal/build-thread.js'
 import { type Core, notOpen } from './internal/core.js'
 import { Memtable } from './internal/memtable.js'
 import { currentView, lookup, type ReadView } from './internal/read-view.js'
 import { recover } from './internal/recovery.js'
+import { acquireThread, releaseThread } from './internal/shared-threads.js'
 import { Slab } from './internal/slab.js'
 import { encodeDelete, encodeOps, encodePut } from './internal/write-batch.js'
 import { WriteQueue } from './internal/write-queue.js'
@@ -66,8 +66,8 @@ export class Engine implements AsyncDisposable {
 
   private constructor(core: Core) {
     this.#core = core
-    if (core.options.flushThread) core.buildThread = new BuildThread()
-    if (core.options.compactionThread) core.compactThread = new BuildThread()
+    if (core.options.flushThread) core.buildThread = acquireThread('flush')
+    if (core.options.compactionThread) core.compactThread = acquireThread('compaction')
     this.#background = new Background(core)
     this.#writes = new WriteQueue(core, this.#background)
   }
@@ -301,8 +301,8 @@ export class Engine implements AsyncDisposable {
     }
     await core.log?.close().catch(() => {})
     // Background work has stopped (or failed), so no flush waits on the thread any more.
-    await core.buildThread?.close()
-    await core.compactThread?.close()
+    if (core.buildThread !== undefined) releaseThread('flush', core.buildThread)
+    if (core.compactThread !== undefined) releaseThread('compaction', core.compactThread)
     // Nothing may keep the lock held: a table that fails to close is reported, not fatal.
     for (const table of core.levels.flat()) {
       await table.reader.close().catch((err: unknown) => (failure ??= err))

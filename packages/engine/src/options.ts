@@ -59,15 +59,17 @@ export interface EngineOptions {
   /** Bytes of the block cache shared by this database's tables. Default 32 MiB. */
   readonly blockCacheSize?: number
   /**
-   * Build the tables of memtable flushes on a worker thread (one per database, started at the
-   * first flush), so that a bulk load's table building runs on another core. Default `true`.
+   * Build the tables of memtable flushes on a worker thread (one for the whole process, shared
+   * by its databases, started at the first flush of 1 MiB or more), so that a bulk load's table
+   * building runs on another core. Default `true`.
    * Files are written by this thread either way; a flush whose build fails on the worker
    * builds here instead. With `false`, flushes build on this thread between slices of work.
    */
   readonly flushThread?: boolean
   /**
-   * Merge compactions on a worker thread of their own (one per database, started at the first
-   * compaction of at least 1 MiB), so that a random load's merging runs on another core.
+   * Merge compactions on a worker thread of their own (one for the whole process, shared by its
+   * databases, started at the first big flush or compaction), so that a random load's merging
+   * runs on another core.
    * Default `true`. This thread still reads the input tables and writes the outputs, through
    * the file system; a merge that fails on the worker runs here instead. With `false`,
    * compactions merge on this thread between slices of work.
