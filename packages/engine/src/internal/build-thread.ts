@@ -25,7 +25,7 @@ interface Pending {
  */
 export class BuildThread {
   #worker: Worker | undefined
-  // Set once the thread failed: later flushes build in-thread without trying again.
+  // Set once the thread failed: later jobs run in-thread without trying again.
   #broken = false
   #nextId = 0
   readonly #pending = new Map<number, Pending>()
