@@ -5,7 +5,7 @@ import { BuildThread } from '../src/internal/build-thread.js'
 import { type CompactJob, runCompactJob } from '../src/internal/compact-job.js'
 import { COMPACTION_THREAD_MIN_BYTES } from '../src/internal/compaction.js'
 import { TableMerger } from '../src/internal/table-merger.js'
-import { memory, text, utf8 } from './support.js'
+import { isTable, memory, rejectsWith, text, utf8 } from './support.js'
 
 const MERGE = { table: { blockSize: 256, bitsPerKey: 10 }, targetFileSize: 8 * 1024, dropTombstones: true }
 
@@ -104,6 +104,36 @@ describe('Compactions on the compaction thread', () => {
     const all = (await db.iterator().all()).map(([k, v]) => [text(k), text(v)])
     expect(all).toEqual([...expected].sort(([a], [b]) => (a < b ? -1 : 1)))
     await db.close()
+  })
+
+  it('a compaction whose input is damaged fails with LEVEL_CORRUPTION, not with whatever the thread said', async () => {
+    // No automatic compactions: each db.compact() merges what the test flushed.
+    const trigger = { l0CompactionTrigger: 100, l0SlowdownTrigger: 100, l0StopTrigger: 100 }
+    const { fs, options } = memory({ memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES, ...trigger })
+    const db = await Engine.open('/db', options)
+    const value = 'v'.repeat(1000)
+    let round = 0
+    const flushBig = async () => {
+      for (let i = 0; i < (1.25 * COMPACTION_THREAD_MIN_BYTES) / 1000; i++)
+        await db.put(`k${String(i).padStart(6, '0')}`, `${round} ${value}`)
+      await db.flush()
+      round++
+    }
+    // The first big flush starts the thread; compact until a merge has run on it.
+    const deadline = Date.now() + 30_000
+    while (db.stats().compactionsOnThread === 0 && Date.now() < deadline) {
+      await flushBig()
+      await db.compact()
+    }
+    expect(db.stats().compactionsOnThread).toBe(1)
+    await flushBig()
+    const newest = (await fs.list('/db')).filter(isTable).sort().at(-1)!
+    const bytes = fs.readFileSync(`/db/${newest}`)!
+    bytes[100] = bytes[100]! ^ 0xff
+    fs.writeFileSync(`/db/${newest}`, bytes, { durable: true })
+    await rejectsWith(db.compact(), 'LEVEL_CORRUPTION')
+    expect(db.stats().compactionsOnThread).toBe(1)
+    await rejectsWith(db.close(), 'LEVEL_CORRUPTION')
   })
 
   it('with compactionThread off, no compaction merges on a thread', async () => {
