@@ -52,6 +52,17 @@ export class BuildThread {
     return this.#ready && !this.#broken
   }
 
+  /**
+   * True when a job sent now would start at once ({@link BuildThread.ready}); otherwise false,
+   * having started the thread if it was not (see {@link BuildThread.warm}), so that a caller
+   * runs this job itself and sends later ones.
+   */
+  takesJobs(): boolean {
+    if (this.ready) return true
+    this.warm()
+    return false
+  }
+
   /** Starts the thread, if it is not started, without waiting for it. */
   warm(): void {
     if (this.#broken || this.#worker !== undefined) return

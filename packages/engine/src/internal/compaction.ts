@@ -186,11 +186,7 @@ async function mergeOnThread(
 ): Promise<Uint8Array[] | undefined> {
   const thread = core.compactThread
   const bytes = runs.reduce((sum, run) => sum + levelBytes(run), 0)
-  if (thread === undefined || !thread.usable || bytes < COMPACTION_THREAD_MIN_BYTES) return undefined
-  if (!thread.ready) {
-    thread.warm()
-    return undefined
-  }
+  if (thread === undefined || bytes < COMPACTION_THREAD_MIN_BYTES || !thread.takesJobs()) return undefined
   const job: CompactJob = {
     merge: options,
     runs: await Promise.all(runs.map((run) => Promise.all(run.map((t) => readWhole(core, t))))),

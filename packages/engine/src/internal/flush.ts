@@ -52,10 +52,8 @@ async function buildOnThread(
   options: TableBuilderOptions,
 ): Promise<Uint8Array | undefined> {
   const thread = core.buildThread
-  if (thread === undefined || !thread.usable || imm.approximateBytes < FLUSH_THREAD_MIN_BYTES)
-    return undefined
-  if (!thread.ready) {
-    thread.warm()
+  if (thread === undefined || imm.approximateBytes < FLUSH_THREAD_MIN_BYTES) return undefined
+  if (!thread.takesJobs()) {
     // A database flushing memtables this big compacts soon: its compaction thread starts now,
     // so that the first compaction need not merge here while it does.
     core.compactThread?.warm()
