@@ -13,6 +13,7 @@
  */
 import { BLOOM_DELTA_SEED, BLOOM_HASH_SEED, MAX_BLOOM_PROBES, MIN_BLOOM_BITS } from './format.js'
 import { corruption, type Location } from './internal/corruption.js'
+import { modulo } from './internal/modulo.js'
 
 /**
  * MurmurHash3, x86 32-bit variant (Austin Appleby's public-domain design), of `key` with
@@ -48,6 +49,53 @@ export function murmur3(key: Uint8Array, seed: number): number {
   return h >>> 0
 }
 
+// The delta hash of the last keyHashes call; see there.
+let lastDelta = 0
+
+// Both of a key's hashes, murmur3(key, BLOOM_HASH_SEED) and murmur3(key, BLOOM_DELTA_SEED), in
+// one pass: the two differ only in their seed, so each word of the key is read and mixed once
+// and fed to both states. Returns the first and leaves the second in `lastDelta`, which saves
+// an allocation per key; every filter add and probe hashes this way.
+function keyHashes(key: Uint8Array): number {
+  let h = BLOOM_HASH_SEED
+  let d = BLOOM_DELTA_SEED
+  const n = key.length
+  const tail = n & ~3
+  for (let i = 0; i < tail; i += 4) {
+    let k = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)
+    k = Math.imul(k, 0xcc9e2d51)
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+    h ^= k
+    h = (h << 13) | (h >>> 19)
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0
+    d ^= k
+    d = (d << 13) | (d >>> 19)
+    d = (Math.imul(d, 5) + 0xe6546b64) | 0
+  }
+  const rest = n & 3
+  if (rest > 0) {
+    let k = key[tail]!
+    if (rest > 1) k |= key[tail + 1]! << 8
+    if (rest > 2) k |= key[tail + 2]! << 16
+    k = Math.imul(k, 0xcc9e2d51)
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+    h ^= k
+    d ^= k
+  }
+  lastDelta = finalMix(d ^ n)
+  return finalMix(h ^ n)
+}
+
+function finalMix(value: number): number {
+  let h = value
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h >>> 0
+}
+
 /** Collects key hashes and lays out the filter block's contents. */
 export class BloomFilterBuilder {
   readonly #bitsPerKey: number
@@ -61,8 +109,8 @@ export class BloomFilterBuilder {
   }
 
   add(key: Uint8Array): void {
-    this.#hashes.push(murmur3(key, BLOOM_HASH_SEED))
-    this.#deltas.push(murmur3(key, BLOOM_DELTA_SEED))
+    this.#hashes.push(keyHashes(key))
+    this.#deltas.push(lastDelta)
   }
 
   /** Size of the contents if the filter were finished now. */
@@ -78,7 +126,7 @@ export class BloomFilterBuilder {
       let h = this.#hashes[i]!
       const delta = this.#deltas[i]!
       for (let j = 0; j < probes; j++) {
-        const bit = h % bits
+        const bit = modulo(h, bits)
         out[bit >>> 3]! |= 1 << (bit & 7)
         h = (h + delta) >>> 0
       }
@@ -111,11 +159,11 @@ export class BloomFilter {
 
   /** False when `key` is certainly absent; true when it may be present. */
   mayContain(key: Uint8Array): boolean {
-    let h = murmur3(key, BLOOM_HASH_SEED)
-    const delta = murmur3(key, BLOOM_DELTA_SEED)
+    let h = keyHashes(key)
+    const delta = lastDelta
     const bits = this.#bits
     for (let j = 0; j < this.#probes; j++) {
-      const bit = h % this.#bitCount
+      const bit = modulo(h, this.#bitCount)
       if ((bits[bit >>> 3]! & (1 << (bit & 7))) === 0) return false
       h = (h + delta) >>> 0
     }

@@ -90,12 +90,23 @@ export function packFlush(first: Node | null, count: number, options: TableBuild
  */
 export function buildFlush(job: FlushJob): Uint8Array {
   const builder = new TableBuilder(job.options)
+  addEntries(builder, job)
+  return builder.finish().bytes
+}
+
+// The loop on its own: a function whose hot loop is followed by code that has not run yet gets
+// optimized mid-loop without feedback for that code, and V8 threw the optimized code away at
+// the end of every flush (measured: 30 deoptimizations in 30 builds, and builds settling at
+// either 22 or 34 ms a table from run to run).
+function addEntries(builder: TableBuilder, job: FlushJob): void {
   const { entries, keys, side } = job
   const values = job.buffers.map((buffer) => new Uint8Array(buffer))
-  let keyStart = 0
+  const keyBuffer = keys.buffer
+  let keyStart = keys.byteOffset
   for (let e = 0; e < entries.length; e += FIELDS) {
-    const keyEnd = entries[e]!
-    const key = keys.subarray(keyStart, keyEnd)
+    const keyEnd = keys.byteOffset + entries[e]!
+    // A view made by the constructor: see BlockBuilder.add on subarray().
+    const key = new Uint8Array(keyBuffer, keyStart, keyEnd - keyStart)
     keyStart = keyEnd
     const index = entries[e + 1]!
     if (index === DELETED) builder.add(key, undefined)
@@ -104,7 +115,6 @@ export function buildFlush(job: FlushJob): Uint8Array {
       builder.add(key, index === SIDE ? side : values[index]!, at, at + entries[e + 3]!)
     }
   }
-  return builder.finish().bytes
 }
 
 function grown(bytes: Uint8Array, used: number, needed: number): Uint8Array {
