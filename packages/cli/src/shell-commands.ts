@@ -141,7 +141,7 @@ export const SHELL_COMMANDS: Readonly<Record<string, ShellCommand>> = {
   },
   stats: {
     usage: 'stats',
-    summary: 'the levels table, memtables and write amplification',
+    summary: 'the levels table, memtables, write amplification and write stalls',
     async run(ctx) {
       const s = ctx.db.stats()
       ctx.out.write(`${renderLevels(s.levels)}\n`)
@@ -152,6 +152,10 @@ export const SHELL_COMMANDS: Readonly<Record<string, ShellCommand>> = {
       ctx.out.write(`logs: ${s.logFiles.length === 0 ? 'none' : s.logFiles.join(', ')}\n`)
       ctx.out.write(
         `flushes ${s.flushes}, compactions ${s.compactions}, write amplification ${s.writeAmplification.toFixed(2)}\n`,
+      )
+      const w = s.stalls
+      ctx.out.write(
+        `write stalls (ms): slowdown ${w.slowdown.toFixed(0)}, memtables ${w.memtables.toFixed(0)}, l0 ${w.l0.toFixed(0)}, log sync ${w.logSync.toFixed(0)}\n`,
       )
     },
   },

@@ -33,6 +33,14 @@ describe('shell driven through stdin', () => {
     expect(run.stdout).toContain('10\tvalue10@0\n100\tvalue100@0\n')
   })
 
+  test('stats reports the time writes stalled, by cause', () => {
+    const run = lsmkit(['shell', db, '--memtable-size', '4096'], {
+      input: script('fill 1 500', 'stats', 'close'),
+    })
+    expect(run.status).toBe(0)
+    expect(run.stdout).toMatch(/^write stalls \(ms\): slowdown \d+, memtables \d+, l0 \d+, log sync \d+$/m)
+  })
+
   test('what the shell wrote is there for the next command', () => {
     lsmkit(['shell', db], { input: script('fill 1 50', 'quit') })
     expect(lsmkit(['get', db, '42']).stdout).toBe('value42@0\n')

@@ -34,6 +34,23 @@ export interface MemtableStats {
   readonly frozen: boolean
 }
 
+/**
+ * Milliseconds that writes waited for room before going into the log and memtable, by cause,
+ * summed over write groups (writes queued behind a waiting group wait with it and are not
+ * counted again). Where these grow, the background work is not keeping up with the writes;
+ * the tuning guide says which options move which.
+ */
+export interface WriteStalls {
+  /** The 1 ms pause each group takes while L0 holds `l0SlowdownTrigger` tables or more. */
+  readonly slowdown: number
+  /** Waits for a flush, with the active memtable full and two more waiting to be flushed. */
+  readonly memtables: number
+  /** Waits for a compaction, with L0 at `l0StopTrigger` tables. */
+  readonly l0: number
+  /** Waits for the fsync of a full memtable's log, made before writes go to a new log. */
+  readonly logSync: number
+}
+
 /** A snapshot of the engine's shape and work, from `db.stats()`. */
 export interface EngineStats {
   /** Every level, L0 first. */
@@ -60,6 +77,8 @@ export interface EngineStats {
    */
   readonly flushesOnThread: number
   readonly compactionsOnThread: number
+  /** Time writes spent waiting for room since open; see {@link WriteStalls}. */
+  readonly stalls: WriteStalls
   /** What opening the database found and did. */
   readonly recovery: RecoveryReport
   /** The shared block cache. */
@@ -96,6 +115,7 @@ export function collectStats(core: Core): EngineStats {
     compactions: c.compactions,
     flushesOnThread: c.flushesOnThread,
     compactionsOnThread: c.compactionsOnThread,
+    stalls: { ...c.stalls },
     recovery: core.recovery,
     blockCache: core.cache.stats,
   }

@@ -244,6 +244,68 @@ describe('Write stalls', () => {
   })
 })
 
+describe('Write stall accounting', () => {
+  it('reports no stalls for a database that never waited', async () => {
+    const { options } = observed({})
+    await using db = await Engine.open('/db', options)
+    await db.put('a', '1')
+    expect(db.stats().stalls).toEqual({ slowdown: 0, memtables: 0, l0: 0, logSync: 0 })
+  })
+
+  it('counts the wait at l0StopTrigger as an l0 stall', async () => {
+    const { db, release, flushing } = await heldCompaction({
+      l0SlowdownTrigger: 2,
+      l0StopTrigger: 2,
+      memtableSize: 4096,
+    })
+    for (let i = 0; db.stats().memtables[0]!.bytes < 4096; i++) await db.put(`fill${i}`, KB)
+    const stalled = db.put('late', 'v')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    release()
+    await flushing
+    await stalled
+    const stalls = db.stats().stalls
+    expect(stalls.l0).toBeGreaterThanOrEqual(10)
+    expect(stalls.memtables).toBe(0)
+    await db.close()
+  })
+
+  it('counts the 1 ms pause at l0SlowdownTrigger as a slowdown stall', async () => {
+    const { db, release, flushing } = await heldCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 4 })
+    await db.put('c', '3')
+    expect(db.stats().stalls.slowdown).toBeGreaterThanOrEqual(0.5)
+    expect(db.stats().stalls.l0).toBe(0)
+    release()
+    await flushing
+    await db.close()
+  })
+
+  it('counts the wait for two frozen memtables to flush as a memtables stall', async () => {
+    const { fs, options } = observed({ memtableSize: 1024 })
+    await using db = await Engine.open('/db', options)
+    const hold = fs.holdOpen(isTable)
+    await db.put('a', KB + KB)
+    await db.put('b', KB + KB)
+    await db.put('c', KB + KB)
+    await hold.reached
+    const stalled = db.put('d', '4')
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    hold.release()
+    await stalled
+    expect(db.stats().stalls.memtables).toBeGreaterThanOrEqual(10)
+    expect(db.stats().stalls.l0).toBe(0)
+  })
+
+  it("counts the fsync of a full memtable's log, before writes move to a new log, as a logSync stall", async () => {
+    const { options } = observed({ memtableSize: 1024 })
+    await using db = await Engine.open('/db', options)
+    await db.put('a', KB + KB)
+    expect(db.stats().stalls.logSync).toBe(0)
+    await db.put('b', '2')
+    expect(db.stats().stalls.logSync).toBeGreaterThan(0)
+  })
+})
+
 describe('Regressions', () => {
   // A schedule() queued as one background job ended could start the loop between db.flush()'s
   // wait for idle and its own job, so two jobs flushed the same memtable: EEXIST on its table.

@@ -41,6 +41,8 @@ export interface Counters {
   compactions: number
   flushesOnThread: number
   compactionsOnThread: number
+  /** Milliseconds writes waited, by cause; see {@link WriteStalls}. */
+  stalls: { slowdown: number; memtables: number; l0: number; logSync: number }
 }
 
 // How long foreground calls may hold the event loop before they yield to background work.
@@ -75,6 +77,7 @@ export class Core {
     compactions: 0,
     flushesOnThread: 0,
     compactionsOnThread: 0,
+    stalls: { slowdown: 0, memtables: 0, l0: 0, logSync: 0 },
   }
   /** The thread flushes build their tables on, unless `flushThread` is off. */
   buildThread: BuildThread | undefined

@@ -195,12 +195,17 @@ export class WriteQueue {
       const l0 = core.levels[0]?.length ?? 0
       if (!slowed && l0 >= o.l0SlowdownTrigger) {
         slowed = true
+        const started = performance.now()
         await new Promise((resolve) => setTimeout(resolve, 1))
+        core.counters.stalls.slowdown += performance.now() - started
       } else if (core.mem.approximateBytes < o.memtableSize) {
         return
       } else if (core.imms.length >= MAX_FROZEN || l0 >= o.l0StopTrigger) {
+        const cause = core.imms.length >= MAX_FROZEN ? 'memtables' : 'l0'
+        const started = performance.now()
         this.background.schedule()
         await core.waitForProgress()
+        core.counters.stalls[cause] += performance.now() - started
       } else {
         await this.#rotate()
         return
@@ -217,7 +222,9 @@ export class WriteQueue {
     if (core.log !== undefined) {
       try {
         const old = core.log
+        const started = performance.now()
         await old.sync()
+        core.counters.stalls.logSync += performance.now() - started
         await old.close()
         core.log = await LogWriter.create(core.path(id, LOG_SUFFIX), {
           fs: core.options.fs,
