@@ -3,7 +3,7 @@
  * operations as fast-check data, and the model a cursor must match: a position in a sorted
  * array of entries.
  */
-import { compareKeys } from '@lsmkit/sstable'
+import { compareKeys, type TableBuilder } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import type { Cursor } from '../src/internal/cursor.js'
@@ -18,6 +18,7 @@ export interface Entry {
 export class ArrayCursor implements Cursor {
   readonly #entries: readonly Entry[]
   #pos = -1
+  #scratch = new Uint8Array(16)
 
   constructor(entries: readonly Entry[]) {
     this.#entries = entries
@@ -33,6 +34,23 @@ export class ArrayCursor implements Cursor {
 
   get value(): Uint8Array | undefined {
     return this.#at().value
+  }
+
+  // Like a table cursor's, the view lies in memory the cursor reuses: a caller that read it
+  // before the cursor last moved would see another key's bytes.
+  get keyView(): Uint8Array {
+    const key = this.#at().key
+    if (this.#scratch.length < key.length) this.#scratch = new Uint8Array(key.length * 2)
+    this.#scratch.fill(0)
+    this.#scratch.set(key)
+    return this.#scratch.subarray(0, key.length)
+  }
+
+  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
+    const { key, value } = this.#at()
+    if (value === undefined && dropTombstones) return false
+    builder.add(key, value)
+    return true
   }
 
   seekToFirst(): void {

@@ -7,6 +7,8 @@
  *
  * @module
  */
+
+import type { TableBuilder } from './builder.js'
 import { compareRanges } from './compare.js'
 import { EntryKind, RESTART_SIZE } from './format.js'
 import { ByteReader, readU32 } from './internal/bytes.js'
@@ -158,6 +160,25 @@ export class BlockCursor {
   get value(): Uint8Array | undefined {
     const at = this.#valueAt[this.#i]!
     return at < 0 ? undefined : copyOut(this.#block.data, at, this.#valueLength[this.#i]!)
+  }
+
+  /** REQUIRES: valid. The current key as a view of the cursor's own memory, valid until it moves. */
+  get keyView(): Uint8Array {
+    const arena = this.#arena
+    return new Uint8Array(arena.buffer, arena.byteOffset + this.#keyAt[this.#i]!, this.#keyLength[this.#i]!)
+  }
+
+  /**
+   * REQUIRES: valid. Adds the current entry to `builder` straight from the block, unless it is
+   * a tombstone and `dropTombstones` is set; returns whether it was added.
+   */
+  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
+    const at = this.#valueAt[this.#i]!
+    if (at < 0 && dropTombstones) return false
+    const key = this.keyView
+    if (at < 0) builder.add(key, undefined)
+    else builder.add(key, this.#block.data, at, at + this.#valueLength[this.#i]!)
+    return true
   }
 
   /** REQUIRES: valid. {@link compareKeys} of the current key and `target`, without a copy. */

@@ -7,6 +7,7 @@
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { type Block, BlockCursor } from './block.js'
+import type { TableBuilder } from './builder.js'
 
 /**
  * One entry of a table. The arrays are copies, the caller's to keep and modify. Short ones are
@@ -129,6 +130,31 @@ export class TableCursor {
    */
   get value(): Uint8Array | undefined {
     return this.#current().value
+  }
+
+  /**
+   * The current key as a view of the cursor's own memory, not a copy: valid only until the
+   * cursor next moves, and not to be modified. For a caller that compares keys on every step
+   * and keeps few of them (a merge).
+   *
+   * @throws {@link @lsmkit/fs!LsmError} as {@link TableCursor.key} does.
+   */
+  get keyView(): Uint8Array {
+    return this.#current().keyView
+  }
+
+  /**
+   * Adds the current entry to `builder`, straight from the block it lies in, instead of copying
+   * its key and value out for {@link TableBuilder.add} to copy again: what a merge does for
+   * every entry. A tombstone is left out when `dropTombstones` is set. Returns whether the
+   * entry was added.
+   *
+   * @throws {@link @lsmkit/fs!LsmError} as {@link TableCursor.key} does, and as
+   *   {@link TableBuilder.add} does (`LEVEL_INVALID_KEY` for a key that does not sort after the
+   *   builder's last).
+   */
+  addTo(builder: TableBuilder, dropTombstones = false): boolean {
+    return this.#current().addTo(builder, dropTombstones)
   }
 
   /**

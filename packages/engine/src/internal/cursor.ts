@@ -5,6 +5,7 @@
  *
  * @module
  */
+import type { TableBuilder } from '@lsmkit/sstable'
 
 /**
  * A position over entries sorted by key (bytewise). `value` is `undefined` for a tombstone.
@@ -17,6 +18,16 @@ export interface Cursor {
   readonly key: Uint8Array
   /** The current entry's value; `undefined` for a tombstone (a delete). */
   readonly value: Uint8Array | undefined
+  /**
+   * The current entry's key, perhaps as a view of the cursor's own memory: valid only until the
+   * cursor moves. For comparing keys without copying them; read {@link Cursor.key} to keep one.
+   */
+  readonly keyView: Uint8Array
+  /**
+   * Adds the current entry to `builder` without copying it out first, unless it is a tombstone
+   * and `dropTombstones` is set; returns whether it was added. What a merge does per entry.
+   */
+  addTo(builder: TableBuilder, dropTombstones: boolean): boolean
   /** Moves to the first entry. */
   seekToFirst(): void
   /** Moves to the last entry. */

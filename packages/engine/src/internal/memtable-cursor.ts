@@ -4,6 +4,7 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
+import type { TableBuilder } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import type { KeyIndex } from './key-index.js'
 import { keyText, type Node, visibleValue } from './memtable-node.js'
@@ -34,6 +35,17 @@ export class MemtableCursor implements Cursor {
   get value(): Uint8Array | undefined {
     if (this.#node === null) throw notPositioned()
     return this.#value
+  }
+
+  get keyView(): Uint8Array {
+    return this.key
+  }
+
+  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
+    const value = this.value
+    if (value === undefined && dropTombstones) return false
+    builder.add(this.key, value)
+    return true
   }
 
   seekToFirst(): void {

@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import { compareKeys } from '@lsmkit/sstable'
+import { compareKeys, type TableBuilder } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 
 /**
@@ -40,9 +40,10 @@ export class MergeCursor implements Cursor {
   #tieCount = 0
   #current = -1
   #forward = true
-  // Each child's current key (undefined when it is not valid), read once per move of that
-  // child: a child's key getter returns a fresh copy, and the scan that picks the current
-  // child compares every child's key on every step.
+  // Each child's current key (undefined when it is not valid) as a view of the child's memory,
+  // read once per move of that child, which is as long as such a view stays valid: the scan
+  // that picks the current child compares every child's key on every step, and a copy per
+  // move cost a merge a tenth of its time.
   readonly #heads: (Uint8Array | undefined)[]
 
   /** A merge of `children`, newest first. The array is copied; the cursors are not. */
@@ -58,16 +59,24 @@ export class MergeCursor implements Cursor {
   }
 
   /** The current key. @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` when not valid. */
-  // The current child's head: its key as read when it last moved, a copy no one else holds,
-  // so a merge that reads every key once does not copy each one twice.
   get key(): Uint8Array {
-    this.#currentChild()
-    return this.#heads[this.#current]!
+    return this.#currentChild().key
   }
 
   /** The current value from the newest child with the key; `undefined` for a delete. */
   get value(): Uint8Array | undefined {
     return this.#currentChild().value
+  }
+
+  /** The current key, valid until the cursor moves; see {@link Cursor.keyView}. */
+  get keyView(): Uint8Array {
+    this.#currentChild()
+    return this.#heads[this.#current]!
+  }
+
+  /** Adds the current entry, the newest child's, to `builder`; see {@link Cursor.addTo}. */
+  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
+    return this.#currentChild().addTo(builder, dropTombstones)
   }
 
   /** Moves to the smallest key of any child. */
@@ -216,7 +225,7 @@ export class MergeCursor implements Cursor {
 
   #refresh(i: number): void {
     const child = this.#children[i]!
-    this.#heads[i] = child.valid ? child.key : undefined
+    this.#heads[i] = child.valid ? child.keyView : undefined
   }
 
   #refreshAll(): void {

@@ -59,15 +59,13 @@ export class TableMerger {
     const cursor = this.#cursor
     const { table, targetFileSize, dropTombstones } = this.#options
     for (let n = 0; n < limit && cursor.valid; n++) {
-      const value = cursor.value
-      if (value !== undefined || !dropTombstones) {
-        this.#builder ??= new TableBuilder(table)
-        const builder = this.#builder
-        builder.add(cursor.key, value)
-        if (builder.estimatedSize >= targetFileSize) {
-          cursor.next()
-          return this.#cut()
-        }
+      this.#builder ??= new TableBuilder(table)
+      const builder = this.#builder
+      // Added straight from the input block: copying each key and value out for the builder
+      // to copy again cost a merge about a fifth of its time.
+      if (cursor.addTo(builder, dropTombstones) && builder.estimatedSize >= targetFileSize) {
+        cursor.next()
+        return this.#cut()
       }
       cursor.next()
     }
@@ -80,6 +78,8 @@ export class TableMerger {
   #cut(): Uint8Array | undefined {
     const builder = this.#builder
     this.#builder = undefined
-    return builder?.finish().bytes
+    // A builder is made before the entry it is for is known to be kept: after dropped
+    // tombstones only, it holds nothing, and there is no table.
+    return builder === undefined || builder.entryCount === 0 ? undefined : builder.finish().bytes
   }
 }
