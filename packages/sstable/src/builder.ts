@@ -23,7 +23,7 @@ import {
   TABLE_FORMAT_VERSION,
 } from './format.js'
 import { encodeBlockHandle } from './index-block.js'
-import { ByteWriter } from './internal/bytes.js'
+import { ChunkedWriter } from './internal/chunked-writer.js'
 import { KeyBuffer } from './internal/key-buffer.js'
 import { encodeTrailer } from './internal/trailer.js'
 import { encodeProperties } from './properties.js'
@@ -95,7 +95,7 @@ export class TableBuilder {
   readonly restartInterval: number
   /** Bloom filter bits per key. */
   readonly bitsPerKey: number
-  readonly #out = new ByteWriter(1 << 16)
+  readonly #out = new ChunkedWriter()
   readonly #block: BlockBuilder
   // Restart interval 1: every index entry is whole, so a lookup binary-searches all of them.
   readonly #index = new BlockBuilder(1)
@@ -230,7 +230,7 @@ export class TableBuilder {
     )
     const index = this.#writeBlock(this.#index.finish(), BlockType.INDEX)
     this.#out.bytes(encodeFooter({ filter, properties, index, version: TABLE_FORMAT_VERSION }))
-    const bytes = this.#out.view().slice()
+    const bytes = this.#out.concat()
     return {
       bytes,
       meta: {
