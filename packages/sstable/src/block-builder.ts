@@ -7,7 +7,6 @@
  * @module
  */
 import type { EntryKind } from './format.js'
-import { KeyBuffer } from './internal/key-buffer.js'
 
 /** Builds one block's contents; reused from block to block through {@link BlockBuilder.reset}. */
 export class BlockBuilder {
@@ -20,7 +19,6 @@ export class BlockBuilder {
   #restarts: number[] = [0]
   #sinceRestart = 0
   #count = 0
-  readonly #lastKey = new KeyBuffer()
 
   /** REQUIRES: `restartInterval` is a positive integer. */
   constructor(restartInterval: number) {
@@ -39,18 +37,27 @@ export class BlockBuilder {
 
   /**
    * Appends an entry, copying its bytes; the value is `value[start, end)`, the whole array by
-   * default. REQUIRES: `key` sorts after the previous key of this block; a tombstone comes
-   * with an empty value; `0 <= start <= end <= value.length`.
+   * default. `prefix` is how many leading bytes `key` shares with the key added before it (to
+   * this block or the block before): the caller has compared the two already, to check their
+   * order. The entry stores only the rest of its key, except at a restart point, where it
+   * stores it whole. REQUIRES: `key` sorts after the previous key; `prefix` is exact (0 always
+   * does where every entry is a restart point); a tombstone comes with an empty value;
+   * `0 <= start <= end <= value.length`.
    */
-  add(key: Uint8Array, kind: EntryKind, value: Uint8Array, start = 0, end = value.length): void {
-    let shared = 0
-    if (this.#sinceRestart === this.#restartInterval) {
+  add(
+    key: Uint8Array,
+    prefix: number,
+    kind: EntryKind,
+    value: Uint8Array,
+    start = 0,
+    end = value.length,
+  ): void {
+    let shared = prefix
+    if (this.#count === 0) shared = 0
+    else if (this.#sinceRestart === this.#restartInterval) {
       this.#restarts.push(this.#length)
       this.#sinceRestart = 0
-    } else {
-      const last = this.#lastKey.buffer
-      const n = Math.min(this.#lastKey.length, key.length)
-      while (shared < n && last[shared] === key[shared]) shared++
+      shared = 0
     }
     const keyLength = key.length
     const nonShared = keyLength - shared
@@ -70,7 +77,6 @@ export class BlockBuilder {
     if (valueLength > 32) b.set(new Uint8Array(value.buffer, value.byteOffset + start, valueLength), at)
     else for (let i = start; i < end; i++) b[at + i - start] = value[i]!
     this.#length = at + valueLength
-    this.#lastKey.set(key)
     this.#sinceRestart++
     this.#count++
   }
@@ -94,7 +100,6 @@ export class BlockBuilder {
     this.#restarts = [0]
     this.#sinceRestart = 0
     this.#count = 0
-    this.#lastKey.clear()
   }
 
   #u32(value: number): void {

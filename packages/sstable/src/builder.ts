@@ -182,15 +182,24 @@ export class TableBuilder {
       )
     }
     const last = this.#lastKey
-    if (this.#entryCount > 0 && last.compare(key) >= 0) {
+    // One pass finds the prefix shared with the last key, which decides both the order and
+    // what the block stores of the key.
+    const lastBytes = last.buffer
+    const lastLength = last.length
+    const n = Math.min(lastLength, key.length)
+    let shared = 0
+    while (shared < n && lastBytes[shared] === key[shared]) shared++
+    const after =
+      shared < n ? lastBytes[shared]! < key[shared]! : shared === lastLength && key.length > lastLength
+    if (this.#entryCount > 0 && !after) {
       throw new LsmError(ErrorCode.INVALID_KEY, 'sstable: keys must be added in strictly increasing order')
     }
     if (this.#pending !== undefined) {
       this.#addIndexEntry(shortSeparator(last.buffer.subarray(0, last.length), key))
     }
     this.#filter.add(key)
-    if (value === undefined) this.#block.add(key, EntryKind.TOMBSTONE, EMPTY, 0, 0)
-    else this.#block.add(key, EntryKind.PUT, value, start, end)
+    if (value === undefined) this.#block.add(key, shared, EntryKind.TOMBSTONE, EMPTY, 0, 0)
+    else this.#block.add(key, shared, EntryKind.PUT, value, start, end)
     this.#smallestKey ??= key.slice()
     last.set(key)
     this.#entryCount++
@@ -254,7 +263,7 @@ export class TableBuilder {
 
   #addIndexEntry(separator: Uint8Array): void {
     const pending = this.#pending!
-    this.#index.add(separator, EntryKind.PUT, encodeBlockHandle(pending.offset, pending.size))
+    this.#index.add(separator, 0, EntryKind.PUT, encodeBlockHandle(pending.offset, pending.size))
     this.#pending = undefined
   }
 

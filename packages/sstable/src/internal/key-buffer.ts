@@ -4,8 +4,6 @@
  *
  * @module
  */
-import { compareRanges } from '../compare.js'
-
 export class KeyBuffer {
   #buffer = new Uint8Array(64)
   #length = 0
@@ -25,15 +23,6 @@ export class KeyBuffer {
     const buffer = this.#buffer
     for (let i = 0; i < key.length; i++) buffer[i] = key[i]!
     this.#length = key.length
-  }
-
-  clear(): void {
-    this.#length = 0
-  }
-
-  /** {@link compareKeys} of the held key and `key`. */
-  compare(key: Uint8Array): number {
-    return compareRanges(this.#buffer, 0, this.#length, key, 0, key.length)
   }
 
   /** A copy of the held key. */
