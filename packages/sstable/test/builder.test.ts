@@ -1,7 +1,8 @@
 import { ErrorCode } from '@lsmkit/fs'
-import { TableBuilder } from '@lsmkit/sstable'
+import { compareKeys, TableBuilder } from '@lsmkit/sstable'
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { expectCode, numberedKey, utf8 } from './helpers.js'
+import { expectCode, keyArb, numberedKey, utf8 } from './helpers.js'
 
 describe('TableBuilder', () => {
   it('reports the key range and counts of the finished table', () => {
@@ -25,6 +26,23 @@ describe('TableBuilder', () => {
     await expectCode(() => builder.add(utf8('a'), utf8('2')), ErrorCode.INVALID_KEY)
     expect(builder.entryCount).toBe(1)
     expect(builder.finish().meta.largestKey).toEqual(utf8('b'))
+  })
+
+  it('accepts a second key exactly when it sorts after the first, prefixes included', () => {
+    fc.assert(
+      fc.property(keyArb, keyArb, (first, second) => {
+        const builder = new TableBuilder()
+        builder.add(first, utf8('1'))
+        let accepted = true
+        try {
+          builder.add(second, utf8('2'))
+        } catch {
+          accepted = false
+        }
+        expect(accepted).toBe(compareKeys(first, second) < 0)
+      }),
+      { numRuns: 2000 },
+    )
   })
 
   it('rejects a repeated key', async () => {
