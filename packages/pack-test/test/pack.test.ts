@@ -1,4 +1,4 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, test } from 'vitest'
@@ -121,6 +121,22 @@ describe('a project that installs the tarballs', () => {
     const stdout = await run(process.execPath, ['out/consumer.js'], project)
     expect(stdout.trimEnd().split('\n')).toEqual(EXPECTED_OUTPUT)
   }, 60_000)
+
+  test('carries the sources of its JavaScript source maps, which ship without src/', async () => {
+    for (const name of PUBLIC_PACKAGES) {
+      const dist = join(project, 'node_modules', name, 'dist/src')
+      const maps = (await readdir(dist, { recursive: true })).filter((path) => path.endsWith('.js.map'))
+      expect(maps.length).toBeGreaterThan(0)
+      for (const path of maps) {
+        const map = JSON.parse(await readFile(join(dist, path), 'utf8')) as {
+          sources: string[]
+          sourcesContent?: (string | null)[]
+        }
+        expect(map.sourcesContent?.length, `${name} ${path}`).toBe(map.sources.length)
+        expect(map.sourcesContent?.every((text) => typeof text === 'string' && text.length > 0)).toBe(true)
+      }
+    }
+  })
 
   test('links the lsmkit executable, which writes and reads a database', async () => {
     const lsmkit = join(project, 'node_modules/.bin/lsmkit')
