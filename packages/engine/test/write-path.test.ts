@@ -33,6 +33,22 @@ function track(promise: Promise<unknown>): () => unknown {
 
 const KB = 'x'.repeat(1000)
 
+/**
+ * A database (1 KiB memtables, on an observed in-memory file system) holding `a`, `b` and `c`
+ * with the active memtable full and two frozen ones, whose first flush is held at its table's
+ * open until `hold.release()`. Closes the database when disposed.
+ */
+async function twoFrozen() {
+  const { fs, options } = observed({ memtableSize: 1024 })
+  const db = await Engine.open('/db', options)
+  const hold = fs.holdOpen(isTable)
+  await db.put('a', KB + KB)
+  await db.put('b', KB + KB)
+  await db.put('c', KB + KB)
+  await hold.reached
+  return { db, hold, [Symbol.asyncDispose]: () => db.close() }
+}
+
 describe('Group commit', () => {
   it('shares log fsyncs among 64 concurrent sync writes, and resolves them all', async () => {
     const { fs, options } = observed({ durability: 'process' })
@@ -220,13 +236,8 @@ describe('Write stalls', () => {
   })
 
   it('makes writes wait while two frozen memtables await their flush', async () => {
-    const { fs, options } = observed({ memtableSize: 1024 })
-    await using db = await Engine.open('/db', options)
-    const hold = fs.holdOpen(isTable)
-    await db.put('a', KB + KB)
-    await db.put('b', KB + KB)
-    await db.put('c', KB + KB)
-    await hold.reached
+    await using held = await twoFrozen()
+    const { db, hold } = held
     expect(db.stats().memtables.map((m) => m.frozen)).toEqual([false, true, true])
     const stalled = track(db.put('d', '4'))
     await turns()
@@ -281,13 +292,8 @@ describe('Write stall accounting', () => {
   })
 
   it('counts the wait for two frozen memtables to flush as a memtables stall', async () => {
-    const { fs, options } = observed({ memtableSize: 1024 })
-    await using db = await Engine.open('/db', options)
-    const hold = fs.holdOpen(isTable)
-    await db.put('a', KB + KB)
-    await db.put('b', KB + KB)
-    await db.put('c', KB + KB)
-    await hold.reached
+    await using held = await twoFrozen()
+    const { db, hold } = held
     const stalled = db.put('d', '4')
     await new Promise((resolve) => setTimeout(resolve, 20))
     hold.release()

@@ -7,6 +7,7 @@
  * @module
  */
 import type { EntryKind } from './format.js'
+import { writeU32 } from './internal/bytes.js'
 
 /** Builds one block's contents; reused from block to block through {@link BlockBuilder.reset}. */
 export class BlockBuilder {
@@ -103,13 +104,8 @@ export class BlockBuilder {
   }
 
   #u32(value: number): void {
-    const b = this.#buffer
-    const at = this.#length
-    b[at] = value & 0xff
-    b[at + 1] = (value >>> 8) & 0xff
-    b[at + 2] = (value >>> 16) & 0xff
-    b[at + 3] = value >>> 24
-    this.#length = at + 4
+    writeU32(this.#buffer, this.#length, value)
+    this.#length += 4
   }
 
   #ensure(extra: number): void {

@@ -15,47 +15,15 @@ import { BLOOM_DELTA_SEED, BLOOM_HASH_SEED, MAX_BLOOM_PROBES, MIN_BLOOM_BITS } f
 import { corruption, type Location } from './internal/corruption.js'
 import { modulo } from './internal/modulo.js'
 
-/**
- * MurmurHash3, x86 32-bit variant (Austin Appleby's public-domain design), of `key` with
- * `seed`. Part of the format: see {@link BLOOM_HASH_SEED}.
- */
-export function murmur3(key: Uint8Array, seed: number): number {
-  let h = seed
-  const n = key.length
-  const tail = n & ~3
-  for (let i = 0; i < tail; i += 4) {
-    let k = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)
-    k = Math.imul(k, 0xcc9e2d51)
-    k = (k << 15) | (k >>> 17)
-    h ^= Math.imul(k, 0x1b873593)
-    h = (h << 13) | (h >>> 19)
-    h = (Math.imul(h, 5) + 0xe6546b64) | 0
-  }
-  const rest = n & 3
-  if (rest > 0) {
-    let k = key[tail]!
-    if (rest > 1) k |= key[tail + 1]! << 8
-    if (rest > 2) k |= key[tail + 2]! << 16
-    k = Math.imul(k, 0xcc9e2d51)
-    k = (k << 15) | (k >>> 17)
-    h ^= Math.imul(k, 0x1b873593)
-  }
-  h ^= n
-  h ^= h >>> 16
-  h = Math.imul(h, 0x85ebca6b)
-  h ^= h >>> 13
-  h = Math.imul(h, 0xc2b2ae35)
-  h ^= h >>> 16
-  return h >>> 0
-}
-
 // The delta hash of the last keyHashes call; see there.
 let lastDelta = 0
 
-// Both of a key's hashes, murmur3(key, BLOOM_HASH_SEED) and murmur3(key, BLOOM_DELTA_SEED), in
-// one pass: the two differ only in their seed, so each word of the key is read and mixed once
-// and fed to both states. Returns the first and leaves the second in `lastDelta`, which saves
-// an allocation per key; every filter add and probe hashes this way.
+// Both of a key's hashes: MurmurHash3, x86 32-bit variant (Austin Appleby's public-domain
+// design), of the key with seed BLOOM_HASH_SEED and with seed BLOOM_DELTA_SEED, part of the
+// format (see format.ts). They are computed in one pass: the two differ only in their seed, so
+// each word of the key is read and mixed once and fed to both states. Returns the first and
+// leaves the second in `lastDelta`, which saves an allocation per key; every filter add and
+// probe hashes this way.
 function keyHashes(key: Uint8Array): number {
   let h = BLOOM_HASH_SEED
   let d = BLOOM_DELTA_SEED

@@ -38,12 +38,7 @@ export class ByteWriter {
 
   u32(value: number): void {
     this.#ensure(4)
-    const b = this.#buffer
-    const at = this.#length
-    b[at] = value & 0xff
-    b[at + 1] = (value >>> 8) & 0xff
-    b[at + 2] = (value >>> 16) & 0xff
-    b[at + 3] = value >>> 24
+    writeU32(this.#buffer, this.#length, value)
     this.#length += 4
   }
 
@@ -165,6 +160,14 @@ export class ByteReader {
     this.pos += length
     return out
   }
+}
+
+/** Writes `value` (an unsigned 32-bit integer) little-endian at `b[at .. at + 4)`. */
+export function writeU32(b: Uint8Array, at: number, value: number): void {
+  b[at] = value & 0xff
+  b[at + 1] = (value >>> 8) & 0xff
+  b[at + 2] = (value >>> 16) & 0xff
+  b[at + 3] = value >>> 24
 }
 
 /** Reads a little-endian u32 at `pos`; the caller has checked the bounds. */
