@@ -96,8 +96,7 @@ export function buildFlush(job: FlushJob): Uint8Array {
 
 // The loop on its own: a function whose hot loop is followed by code that has not run yet gets
 // optimized mid-loop without feedback for that code, and V8 threw the optimized code away at
-// the end of every flush (measured: 30 deoptimizations in 30 builds, and builds settling at
-// either 22 or 34 ms a table from run to run).
+// the end of every flush (measured: 30 deoptimizations in 30 builds).
 function addEntries(builder: TableBuilder, job: FlushJob): void {
   const { entries, keys, side } = job
   const values = job.buffers.map((buffer) => new Uint8Array(buffer))
