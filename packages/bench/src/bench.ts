@@ -2,7 +2,8 @@
  * db_bench's workloads on lsmkit and its peers in one run, so every figure is a ratio taken on
  * the same machine at the same time.
  *
- *   npm run bench -- [--quick] [--n N] [--sync-n N] [--recovery-mib N] [--engines a,b] [--json file] [--no-chart]
+ *   npm run bench -- [--quick] [--n N] [--sync-n N] [--recovery-mib N] [--engines a,b]
+ *                    [--workloads a,b] [--json file] [--no-chart] [--help]
  *
  * Each engine runs in its own child process (so peak RSS is that engine's), one after another;
  * the raw-file peer and lsmkit's recovery run last. Output: Markdown tables on stdout, the JSON
@@ -13,9 +14,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { parseArgs } from 'node:util'
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { ADAPTERS } from './adapters.js'
+import { type BenchArgs, parseBenchArgs, USAGE } from './args.js'
 import { runRaw } from './raw.js'
 import { runRecovery } from './recovery.js'
 import { chart, json, type RunInfo, tables } from './report.js'
@@ -26,51 +27,42 @@ import {
   runEngine,
   SYNC_WRITERS,
   VALUE_SIZE,
-  WORKLOADS,
 } from './workloads.js'
 
-const { values } = parseArgs({
-  options: {
-    quick: { type: 'boolean', default: false },
-    n: { type: 'string' },
-    'sync-n': { type: 'string' },
-    'recovery-mib': { type: 'string' },
-    engines: { type: 'string' },
-    workloads: { type: 'string' },
-    json: { type: 'string' },
-    'no-chart': { type: 'boolean', default: false },
-    // Internal: run one engine and write its results to --out.
-    worker: { type: 'string' },
-    out: { type: 'string' },
-  },
-})
-
-const quick = values.quick
-const n = Number(values.n ?? (quick ? 20_000 : 1_000_000))
-const syncN = Number(values['sync-n'] ?? Math.min(n, quick ? 500 : 10_000))
-const recoveryBytes = Number(values['recovery-mib'] ?? (quick ? 4 : 64)) * 2 ** 20
-const names = values.engines?.split(',') ?? [...ADAPTERS.map((a) => a.name), 'raw']
-const only = new Set(values.workloads?.split(',') ?? [...WORKLOADS, 'recovery'])
-for (const name of names) {
-  if (name !== 'raw' && !ADAPTERS.some((a) => a.name === name))
-    throw new LsmError(ErrorCode.INVALID_OPTION, `bench: unknown engine ${name}`)
+let args: BenchArgs
+try {
+  args = parseBenchArgs(
+    process.argv.slice(2),
+    ADAPTERS.map((a) => a.name),
+  )
+} catch (err) {
+  // A usage mistake is reported as one line and the usage, not as a stack trace.
+  console.error(`${(err as Error).message}\n\n${USAGE}`)
+  process.exit(2)
 }
+if (args.help) {
+  console.log(USAGE)
+  process.exit(0)
+}
+const { n, syncN, recoveryBytes } = args
+const names = args.engines
+const only = args.workloads
 const root = mkdtempSync(join(tmpdir(), 'lsmkit-bench-'))
 
-if (values.worker !== undefined) {
-  const adapter = ADAPTERS.find((a) => a.name === values.worker)!
+if (args.worker !== undefined) {
+  const adapter = ADAPTERS.find((a) => a.name === args.worker)!
   const results = await runEngine(adapter, { n, syncN }, root, only)
-  writeFileSync(values.out!, JSON.stringify(results))
+  writeFileSync(args.out!, JSON.stringify(results))
   rmSync(root, { recursive: true, force: true })
   process.exit(0)
 }
 
 async function inChild(engine: string): Promise<Result[]> {
   const out = join(root, `${engine}.json`)
-  const args = ['--worker', engine, '--out', out, '--n', String(n), '--sync-n', String(syncN)]
-  if (values.workloads !== undefined) args.push('--workloads', values.workloads)
+  const childArgs = ['--worker', engine, '--out', out, '--n', String(n), '--sync-n', String(syncN)]
+  childArgs.push('--workloads', [...only].join(','))
   const code = await new Promise<number | null>((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), args, { stdio: 'inherit' })
+    const child = fork(fileURLToPath(import.meta.url), childArgs, { stdio: 'inherit' })
     child.on('error', reject)
     child.on('exit', resolve)
   })
@@ -113,8 +105,8 @@ try {
 }
 
 console.log(`\n${tables(results, names)}`)
-if (values.json !== undefined) writeFileSync(values.json, json(info, results))
-if (!values['no-chart'] && names.includes('lsmkit') && names.includes('classic-level')) {
+if (args.json !== undefined) writeFileSync(args.json, json(info, results))
+if (args.chart && names.includes('lsmkit') && names.includes('classic-level')) {
   // This file is src/bench.ts under tsx, or dist/src/bench.js once built.
   const self = fileURLToPath(import.meta.url)
   const pkg = join(self, self.includes(`${sep}dist${sep}`) ? '../../..' : '../..')

@@ -48,7 +48,7 @@ export function packFlush(first: Node | null, count: number, options: TableBuild
   for (let node = first; node !== null && e < entries.length; node = node.next) {
     const keyLength = node.text.length
     if (keyEnd + keyLength > keys.length) keys = grown(keys, keyEnd, keyEnd + keyLength)
-    node.copyKey(keys.subarray(keyEnd, keyEnd + keyLength))
+    node.copyKey(keys, keyEnd)
     keyEnd += keyLength
     const buffer = node.valueBuffer
     let index: number

@@ -53,10 +53,13 @@ export class Node {
     return key
   }
 
-  /** Writes the key's bytes at the start of `out`, which must have room for them. */
-  copyKey(out: Uint8Array): void {
+  /**
+   * Writes the key's bytes into `out` from offset `at` (default 0), which must have room for
+   * them. Taking an offset spares a caller packing many keys a view per key.
+   */
+  copyKey(out: Uint8Array, at = 0): void {
     const text = this.text
-    for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i)
+    for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i)
   }
 
   /** The newest value (`undefined` for a delete): a new view of the same bytes on each read. */
