@@ -20,14 +20,7 @@ import { type BenchArgs, parseBenchArgs, USAGE } from './args.js'
 import { runRaw } from './raw.js'
 import { runRecovery } from './recovery.js'
 import { chart, json, type RunInfo, tables } from './report.js'
-import {
-  BATCH_SIZE,
-  KEY_SIZE,
-  type Result,
-  runEngine,
-  SYNC_WRITERS,
-  VALUE_SIZE,
-} from './workloads.js'
+import { BATCH_SIZE, KEY_SIZE, type Result, runEngine, SYNC_WRITERS, VALUE_SIZE } from './workloads.js'
 
 let args: BenchArgs
 try {

@@ -10,7 +10,7 @@
  * @module
  */
 import { join } from 'node:path'
-import { type FileSystem, isNotFound } from '@lsmkit/fs'
+import { type FileHandle, type FileSystem, isIoError, isNotFound } from '@lsmkit/fs'
 import { encodeManifest } from './encode.js'
 import { MANIFEST_FILE_NAME, MANIFEST_TEMP_FILE_NAME } from './format.js'
 import { fileSystemOf, type ManifestFileOptions } from './options.js'
@@ -22,9 +22,9 @@ const encoder = new TextEncoder()
  * Writes `state` as `<dir>/manifest`, replacing any manifest there, and resolves once the new
  * manifest is durable: a power cut after that keeps it.
  *
- * Steps: remove a leftover `manifest.tmp`; create it anew (`'create'` mode: a file that is still
- * there is an error, never something to append to); append the text; sync; close; rename it over
- * `manifest`; sync `dir`. If any step fails the promise rejects and `manifest` is still the old
+ * Steps: create `manifest.tmp` anew (`'create'` mode: a file that is still there is never
+ * something to append to; one left by an interrupted write is removed and the create tried
+ * once more); append the text; sync; close; rename it over `manifest`; sync `dir`. If any step fails the promise rejects and `manifest` is still the old
  * file (or, after a failed directory sync, possibly already the new one); a crash leaves the
  * old or the new one. Either way `manifest.tmp` may be left behind, harmlessly.
  *
@@ -52,8 +52,7 @@ export async function writeManifest(
   const bytes = encoder.encode(encodeManifest(state))
   const fs = fileSystemOf(options)
   const temp = join(dir, MANIFEST_TEMP_FILE_NAME)
-  await removeIfPresent(fs, temp)
-  const handle = await fs.open(temp, 'create')
+  const handle = await createFresh(fs, temp)
   try {
     handle.append(bytes)
     await handle.sync()
@@ -84,6 +83,19 @@ export async function removeStaleManifestTemp(
   options: ManifestFileOptions = {},
 ): Promise<boolean> {
   return removeIfPresent(fileSystemOf(options), join(dir, MANIFEST_TEMP_FILE_NAME))
+}
+
+// Creates `path`, removing a leftover file of that name first if there is one. Trying the
+// create first costs one file-system call where a write follows a clean one (the common case),
+// not two; each call of an engine's background work also waits for its busy event loop.
+async function createFresh(fs: FileSystem, path: string): Promise<FileHandle> {
+  try {
+    return await fs.open(path, 'create')
+  } catch (err) {
+    if (!isIoError(err) || err.systemCode !== 'EEXIST') throw err
+  }
+  await removeIfPresent(fs, path)
+  return fs.open(path, 'create')
 }
 
 async function removeIfPresent(fs: FileSystem, path: string): Promise<boolean> {

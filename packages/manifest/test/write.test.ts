@@ -71,6 +71,13 @@ describe('writeManifest', () => {
     expect(await readManifest(DB, { fs })).toEqual(NEW)
   })
 
+  it('removes nothing when no temporary file was left', async () => {
+    const fs = new MemoryFileSystem({ traceCalls: true })
+    plantManifest(fs, encodeManifest(OLD))
+    await writeManifest(DB, NEW, { fs })
+    expect(fs.calls.filter((call) => call.startsWith('unlink '))).toEqual([])
+  })
+
   it('makes the new manifest durable before it resolves', async () => {
     const fs = setUp(false)
     await writeManifest(DB, NEW, { fs })

@@ -23,6 +23,6 @@ export { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, TABLE_FORMAT_VERSION } from './format
 /** Reading a table. */
 export type { TableReaderOptions } from './reader.js'
 export { TableReader } from './reader.js'
-/** Writing a finished table durably. */
-export type { WriteTableOptions } from './writer.js'
-export { writeTable } from './writer.js'
+/** Writing a finished table durably, and opening it on the same handle. */
+export type { CreateTableOptions, WriteTableOptions } from './writer.js'
+export { createTable, writeTable } from './writer.js'

@@ -4,6 +4,8 @@
  * @module
  */
 import type { FileSystem } from '@lsmkit/fs'
+import type { BlockCache } from './block-cache.js'
+import { TableReader } from './reader.js'
 
 /** Options of {@link writeTable}. */
 export interface WriteTableOptions {
@@ -37,5 +39,36 @@ export async function writeTable(path: string, bytes: Uint8Array, options: Write
     await handle.sync()
   } finally {
     await handle.close()
+  }
+}
+
+/** Options of {@link createTable}. */
+export interface CreateTableOptions extends WriteTableOptions {
+  /** The block cache the returned reader shares. Default: none. */
+  readonly cache?: BlockCache | undefined
+}
+
+/**
+ * {@link writeTable}, then a {@link TableReader} over the new file, opened on the handle the
+ * table was written through instead of a second one: what an engine wants after a flush or a
+ * compaction, for one open and no close fewer. The same durability rules hold: the file's
+ * name is durable only once the caller syncs the directory.
+ *
+ * @throws {@link @lsmkit/fs!LsmError} as {@link writeTable} does, and as
+ *   {@link TableReader.fromHandle} does should the written table not read back.
+ */
+export async function createTable(
+  path: string,
+  bytes: Uint8Array,
+  options: CreateTableOptions,
+): Promise<TableReader> {
+  const handle = await options.fs.open(path, 'create')
+  try {
+    handle.append(bytes)
+    await handle.sync()
+    return TableReader.fromHandle(handle, { cache: options.cache })
+  } catch (err) {
+    await handle.close()
+    throw err
   }
 }
