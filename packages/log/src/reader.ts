@@ -13,7 +13,7 @@ import {
   checkMode,
   corruptionError,
 } from './corruption.js'
-import { ChunkType, DEFAULT_BLOCK_SIZE, LOG_HEADER_SIZE } from './format.js'
+import { CHUNK_HEADER_SIZE, ChunkType, DEFAULT_BLOCK_SIZE, LOG_HEADER_SIZE } from './format.js'
 import { checkBlockSize, decodeLogHeader } from './header.js'
 import { hasIntactChunkAfter, readChunk } from './internal/chunk.js'
 
@@ -205,14 +205,8 @@ export class LogReader {
     const bytes = await this.#handle.read(0, LOG_HEADER_SIZE)
     const header = bytes.length === LOG_HEADER_SIZE ? decodeLogHeader(bytes) : 'short'
     if (header === 'version') {
-      throw new LsmError(
-        ErrorCode.NOT_SUPPORTED,
-        `log: ${this.path} was written by an unknown format version`,
-        {
-          file: this.path,
-          offset: 0,
-        },
-      )
+      const message = `log: ${this.path} was written by an unknown format version`
+      throw new LsmError(ErrorCode.NOT_SUPPORTED, message, { file: this.path, offset: 0 })
     }
     if (typeof header === 'object') {
       this.#blockSize = header.blockSize
@@ -277,7 +271,7 @@ export class LogReader {
   #dropPending(): void {
     const pending = this.#pending!
     this.#pending = undefined
-    const framed = pending.parts.length * 7 + pending.length
+    const framed = pending.parts.length * CHUNK_HEADER_SIZE + pending.length
     this.#damage(pending.offset, framed, 'incomplete-record')
   }
 
