@@ -189,7 +189,7 @@ export async function runWorkload(
   return outcome
 }
 
-/** What {@link ObservedFileSystem.holdOpen} returns: a gate on one future `open`. */
+/** What {@link ObservedFileSystem.holdOpen} returns: a gate on one future call. */
 export interface Hold {
   /** Resolves with the path once the held `open` has been called (and is waiting). */
   readonly reached: Promise<string>
@@ -199,8 +199,8 @@ export interface Hold {
 
 /**
  * A file system that forwards to another and lets a test watch and steer what the engine does:
- * it counts `sync()` calls on handles, holds chosen `open` calls until the test releases them
- * (to freeze a flush or a compaction at a known point), and can play a dead process: after
+ * it counts `sync()` calls on handles, holds chosen `open` and `unlink` calls until the test
+ * releases them (to freeze a flush or a compaction at a known point), and can play a dead process: after
  * {@link ObservedFileSystem.kill}, every call fails, so an engine left behind by a simulated
  * crash can no longer touch the files a new engine has opened.
  */
@@ -210,6 +210,7 @@ export class ObservedFileSystem implements FileSystem {
   /** `sync()` calls on handles of any file. */
   syncs = 0
   readonly #holds: {
+    op: 'open' | 'unlink'
     match: (path: string) => boolean
     arrive: (path: string) => void
     gate: Promise<void>
@@ -223,6 +224,15 @@ export class ObservedFileSystem implements FileSystem {
    * one call is held; later ones pass.
    */
   holdOpen(match: (path: string) => boolean): Hold {
+    return this.#hold('open', match)
+  }
+
+  /** As {@link ObservedFileSystem.holdOpen}, for the next matching `unlink`. */
+  holdUnlink(match: (path: string) => boolean): Hold {
+    return this.#hold('unlink', match)
+  }
+
+  #hold(op: 'open' | 'unlink', match: (path: string) => boolean): Hold {
     let arrive!: (path: string) => void
     let release!: () => void
     const reached = new Promise<string>((resolve) => {
@@ -231,8 +241,18 @@ export class ObservedFileSystem implements FileSystem {
     const gate = new Promise<void>((resolve) => {
       release = resolve
     })
-    this.#holds.push({ match, arrive, gate })
+    this.#holds.push({ op, match, arrive, gate })
     return { reached, release }
+  }
+
+  // Waits at a hold on `op` of `path`, if one is set.
+  async #pass(op: 'open' | 'unlink', path: string): Promise<void> {
+    const i = this.#holds.findIndex((h) => h.op === op && h.match(path))
+    if (i < 0) return
+    const [hold] = this.#holds.splice(i, 1)
+    hold!.arrive(path)
+    await hold!.gate
+    this.check(op, path)
   }
 
   /** From now on every call fails with `LEVEL_IO_ERROR`, as for a process that died. */
@@ -251,13 +271,7 @@ export class ObservedFileSystem implements FileSystem {
 
   async open(path: string, mode: OpenMode): Promise<FileHandle> {
     this.check('open', path)
-    const i = this.#holds.findIndex((h) => h.match(path))
-    if (i >= 0) {
-      const [hold] = this.#holds.splice(i, 1)
-      hold!.arrive(path)
-      await hold!.gate
-      this.check('open', path)
-    }
+    await this.#pass('open', path)
     return new ObservedHandle(this, await this.inner.open(path, mode))
   }
 
@@ -273,6 +287,7 @@ export class ObservedFileSystem implements FileSystem {
 
   async unlink(path: string): Promise<void> {
     this.check('unlink', path)
+    await this.#pass('unlink', path)
     return this.inner.unlink(path)
   }
 

@@ -7,8 +7,8 @@ import { contents, isTable, memory, observed, text, turns } from './support.js'
  * Waits, turning the event loop, until `done` holds: for up to 30 s, since flushes build their
  * tables on a worker thread, whose progress no number of turns of this thread guarantees.
  */
-async function until(done: () => boolean): Promise<void> {
-  const deadline = Date.now() + 30_000
+async function until(done: () => boolean, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
   for (let i = 0; Date.now() < deadline; i++) {
     if (done()) return
     if (i < 1000) await turns(1)
@@ -147,12 +147,52 @@ describe('Memtable rotation', () => {
     await db.put('next', 'v')
     const active = db.stats().memtables[0]!.id
     await until(() => db.stats().memtables.length === 1)
-    const files = await fs.list('/db')
+    // The flush deletes its log after it frees the memtable.
+    let files = await fs.list('/db')
+    for (let i = 0; i < 1000 && files.includes(fileName(first, LOG_SUFFIX)); i++) {
+      await turns(1)
+      files = await fs.list('/db')
+    }
     expect(files).toContain(fileName(first, TABLE_SUFFIX))
     expect(files).not.toContain(fileName(first, LOG_SUFFIX))
     expect(db.stats().logFiles).toEqual([fileName(active, LOG_SUFFIX)])
     expect(db.stats().levels[0]?.files).toBe(1)
     expect(text(await db.get('k3'))).toBe(KB)
+  })
+
+  it('frees a flushed memtable without waiting for its log to be deleted', async () => {
+    const { fs, options } = observed({ memtableSize: 4096 })
+    await using db = await Engine.open('/db', options)
+    const log = fileName(db.stats().memtables[0]!.id, LOG_SUFFIX)
+    const deletion = fs.holdUnlink((path) => path.endsWith(log))
+    try {
+      for (let i = 0; db.stats().memtables[0]!.bytes < 4096; i++) await db.put(`k${i}`, KB)
+      await db.put('next', 'v')
+      expect(await deletion.reached).toBe(`/db/${log}`)
+      await until(() => db.stats().memtables.length === 1, 2000)
+      expect(await fs.list('/db')).toContain(log)
+    } finally {
+      deletion.release()
+    }
+  })
+
+  it('makes db.flush() wait for the deletions its flushes started', async () => {
+    const { fs, options } = observed({ memtableSize: 4096 })
+    await using db = await Engine.open('/db', options)
+    const log = fileName(db.stats().memtables[0]!.id, LOG_SUFFIX)
+    const deletion = fs.holdUnlink((path) => path.endsWith(log))
+    await db.put('a', '1')
+    const flush = db.flush()
+    const state = track(flush)
+    try {
+      await deletion.reached
+      await turns(20)
+      expect(state()).toBe('pending')
+    } finally {
+      deletion.release()
+    }
+    await flush
+    expect(await fs.list('/db')).not.toContain(log)
   })
 
   it('lets db.flush() freeze the memtable early, ordered after the writes before it', async () => {

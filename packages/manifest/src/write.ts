@@ -24,8 +24,9 @@ const encoder = new TextEncoder()
  *
  * Steps: create `manifest.tmp` anew (`'create'` mode: a file that is still there is never
  * something to append to; one left by an interrupted write is removed and the create tried
- * once more); append the text; sync; close; rename it over `manifest`; sync `dir`. If any step fails the promise rejects and `manifest` is still the old
- * file (or, after a failed directory sync, possibly already the new one); a crash leaves the
+ * once more); append the text; sync; close it and rename it over `manifest` (at once); sync
+ * `dir`. If any step fails the promise rejects and `manifest` is still the old file (or, after
+ * a failed close or directory sync, possibly already the new one); a crash leaves the
  * old or the new one. Either way `manifest.tmp` may be left behind, harmlessly.
  *
  * REQUIRES: `dir` exists (and, for the first manifest to survive a power cut, its own entry
@@ -61,8 +62,10 @@ export async function writeManifest(
     await handle.close().catch(() => {})
     throw err
   }
-  await handle.close()
-  await fs.rename(temp, join(dir, MANIFEST_FILE_NAME))
+  // The bytes are durable, so closing and renaming need no order: doing both at once costs an
+  // engine's busy event loop one wait instead of two. Renaming an open file is fine on POSIX,
+  // and Node opens files on Windows with the sharing that allows it.
+  await Promise.all([handle.close(), fs.rename(temp, join(dir, MANIFEST_FILE_NAME))])
   await fs.syncDir(dir)
 }
 

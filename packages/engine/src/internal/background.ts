@@ -23,9 +23,10 @@ export class Background {
     this.#run(() => this.#loop())
   }
 
-  /** Resolves when no background job runs. */
+  /** Resolves when no background job runs, nor any deletion a job left running. */
   async idle(): Promise<void> {
     while (this.#running !== undefined) await this.#running
+    await this.core.settled()
   }
 
   /** Flushes every frozen memtable. */
@@ -95,6 +96,7 @@ export class Background {
     while (this.#running !== undefined)
     const done = this.#run(job)
     await done
+    await this.core.settled()
     if (this.core.failure !== undefined) throw this.core.failure
   }
 

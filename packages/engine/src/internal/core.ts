@@ -87,6 +87,7 @@ export class Core {
   backgroundBusy = false
   #waiters: (() => void)[] = []
   #lastYield = 0
+  readonly #removals = new Set<Promise<void>>()
 
   constructor(
     readonly dir: string,
@@ -115,7 +116,12 @@ export class Core {
 
   /**
    * Makes `levels` the database's levels: writes the manifest (durably), then drops the tables
-   * in `dropped` (deleted once unpinned) and the logs below `logNumber`.
+   * in `dropped` (deleted once unpinned) and the logs below `logNumber`. Resolves once the
+   * manifest is written; the deletions run on, and {@link Core.settled} waits for them.
+   *
+   * Deleting is left running because each deletion waits for the event loop, which a busy
+   * writer holds for a batch at a time, and nothing needs the files gone: a flush that waited
+   * for its log's unlink held up the next flush (see docs/guides/performance.md).
    */
   async install(levels: Levels, dropped: readonly TableFile[], logNumber = this.logNumber()): Promise<void> {
     await writeManifest(
@@ -130,13 +136,24 @@ export class Core {
     this.levels = levels
     for (const table of dropped) {
       table.obsolete = true
-      if (table.pins === 0) await this.#deleteTable(table)
+      if (table.pins === 0) this.#removeLater(this.#deleteTable(table))
     }
     for (const id of [...this.logIds]) {
       if (id >= logNumber) continue
       this.logIds.delete(id)
-      await this.#unlink(this.path(id, LOG_SUFFIX))
+      this.#removeLater(this.#unlink(this.path(id, LOG_SUFFIX)))
     }
+  }
+
+  /** Resolves once every deletion {@link Core.install} started has finished. */
+  async settled(): Promise<void> {
+    while (this.#removals.size > 0) await Promise.all(this.#removals)
+  }
+
+  // Deletions never reject (see #deleteTable and #unlink), so nothing here can go unhandled.
+  #removeLater(removal: Promise<void>): void {
+    this.#removals.add(removal)
+    void removal.then(() => this.#removals.delete(removal))
   }
 
   /** Pins every table of `levels` for an iterator; returns them for {@link Core.unpin}. */
