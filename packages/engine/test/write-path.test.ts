@@ -324,7 +324,9 @@ describe('Write stall accounting', () => {
   it('counts the 1 ms pause at l0SlowdownTrigger as a slowdown stall', async () => {
     const { db, release, flushing } = await heldCompaction({ l0SlowdownTrigger: 2, l0StopTrigger: 4 })
     await db.put('c', '3')
-    expect(db.stats().stalls.slowdown).toBeGreaterThanOrEqual(0.5)
+    // Only more than nothing: libuv starts a timer from the time its loop iteration began, so
+    // under load a 1 ms timer can fire well under 1 ms after it was set.
+    expect(db.stats().stalls.slowdown).toBeGreaterThan(0)
     expect(db.stats().stalls.l0).toBe(0)
     release()
     await flushing
