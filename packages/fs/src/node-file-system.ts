@@ -186,7 +186,6 @@ async function refuseDirectory(site: IoErrorSite, handle: NodeHandle): Promise<v
   }
 }
 
-/** Runs one Node call, turning what it throws into an `LsmError`. */
 const fsyncAsync = promisify(fsync)
 
 function closeQuietly(fd: number): void {
@@ -197,6 +196,7 @@ function closeQuietly(fd: number): void {
   }
 }
 
+/** Runs one Node call, turning what it throws into an `LsmError`. */
 async function attempt<T>(site: IoErrorSite, call: () => Promise<T>): Promise<T> {
   try {
     return await call()

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { FileSystem } from '@lsmkit/fs'
+import type { FileHandle, FileSystem } from '@lsmkit/fs'
 import type { BlockCache } from './block-cache.js'
 import { TableReader } from './reader.js'
 
@@ -33,13 +33,8 @@ export interface WriteTableOptions {
  * ```
  */
 export async function writeTable(path: string, bytes: Uint8Array, options: WriteTableOptions): Promise<void> {
-  const handle = await options.fs.open(path, 'create')
-  try {
-    handle.append(bytes)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
+  const handle = await writeSynced(path, bytes, options.fs)
+  await handle.close()
 }
 
 /** Options of {@link createTable}. */
@@ -50,9 +45,9 @@ export interface CreateTableOptions extends WriteTableOptions {
 
 /**
  * {@link writeTable}, then a {@link TableReader} over the new file, opened on the handle the
- * table was written through instead of a second one: what an engine wants after a flush or a
- * compaction, for one open and no close fewer. The same durability rules hold: the file's
- * name is durable only once the caller syncs the directory.
+ * table was written through instead of a second one, which saves an open and a close: what an
+ * engine wants after a flush or a compaction. The same durability rules hold: the file's name
+ * is durable only once the caller syncs the directory.
  *
  * @throws {@link @lsmkit/fs!LsmError} as {@link writeTable} does, and as
  *   {@link TableReader.fromHandle} does should the written table not read back.
@@ -62,13 +57,25 @@ export async function createTable(
   bytes: Uint8Array,
   options: CreateTableOptions,
 ): Promise<TableReader> {
-  const handle = await options.fs.open(path, 'create')
+  const handle = await writeSynced(path, bytes, options.fs)
+  try {
+    return TableReader.fromHandle(handle, { cache: options.cache })
+  } catch (err) {
+    await handle.close().catch(() => {})
+    throw err
+  }
+}
+
+// Creates `path`, appends `bytes` and syncs them; returns the open handle. On failure the
+// handle is closed, and the append's or sync's error is the one reported.
+async function writeSynced(path: string, bytes: Uint8Array, fs: FileSystem): Promise<FileHandle> {
+  const handle = await fs.open(path, 'create')
   try {
     handle.append(bytes)
     await handle.sync()
-    return TableReader.fromHandle(handle, { cache: options.cache })
   } catch (err) {
-    await handle.close()
+    await handle.close().catch(() => {})
     throw err
   }
+  return handle
 }
