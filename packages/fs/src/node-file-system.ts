@@ -144,15 +144,21 @@ export class NodeFileSystem implements FileSystem {
    * Takes the exclusive lock named by the file `path`, between processes and within this one.
    *
    * The lock file is published atomically (written under a temporary name, then hard-linked to
-   * `path`) and holds the holder's pid. A lock file whose pid is not a running process, or whose
-   * content is not a pid (a crash or power cut mid-write), is stale: it is renamed aside,
-   * checked to be unchanged, removed, and the lock is taken. `release()` removes the lock file
-   * if it is still this holder's.
+   * `path`) and holds the holder's pid, a token of its own, and (on Linux) the kernel's boot id
+   * and the holder's start time. A lock file is stale when its content is not a pid (a crash or
+   * power cut mid-write), or when it names:
+   * - no running process;
+   * - this process's pid, without being one of this process's locks: a container restarted
+   *   after a crash runs as pid 1 again and finds its predecessor's file;
+   * - a process of another boot (a service that got the same pid after a reboot);
+   * - a running process that started at another time than the one recorded (a reused pid).
+   *
+   * A stale file is renamed aside, checked to be unchanged, removed, and the lock is taken.
+   * `release()` removes the lock file if it is still this holder's.
    *
    * Limits, inherent in pid lock files:
-   * - A reused pid looks alive. After a reboot, or when the old holder was pid 1 of a container
-   *   that restarted, a stale lock file can name a live, unrelated process (even this one) and
-   *   block until it is removed by hand.
+   * - Where `/proc` is missing (macOS, say), only the pid is checked: a stale lock file whose
+   *   pid now belongs to an unrelated process blocks until it is removed by hand.
    * - Liveness is judged in this machine's and this pid namespace's view, so holders on other
    *   hosts (network file systems) or in other containers sharing the directory look dead.
    * - The file system must support hard links.

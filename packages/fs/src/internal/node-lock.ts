@@ -3,9 +3,18 @@
  * native addon, built from the one primitive that is atomic on every local POSIX file system,
  * `link(2)`, which fails with `EEXIST` when the name is taken.
  *
- * The lock file holds the holder's pid on its first line and a random token on its second. The
- * pid lets a later process tell a live holder from a dead one; the token lets a holder recognise
- * its own file, so that it never deletes a lock that someone else has since taken.
+ * The lock file holds the holder's pid on its first line, a random token on its second, and on
+ * its third the boot id and start time that tell the holder from a later process with the same
+ * pid (see process-identity.ts). The pid lets a later process tell a live holder from a dead
+ * one; the token lets a holder recognise its own file, so that it never deletes a lock that
+ * someone else has since taken.
+ *
+ * A lock is judged stale, and cleared, when its file names no valid pid; names this process's
+ * own pid but is none of this process's locks (a restarted container's pid 1, say); was written
+ * under another boot of the kernel; names a process that is gone; or names a live process that
+ * started at another time than the one recorded (its pid was reused). Like any pid-based lock,
+ * it protects a database from the processes of one machine and one pid namespace: it cannot see
+ * into another container sharing the directory, nor across a network file system.
  *
  * @module
  */
@@ -15,12 +24,20 @@ import { link, readFile, rename, unlink, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
 import type { FileLock } from '../file-system.js'
 import { fromNodeError, lockedError } from './fs-errors.js'
+import { bootId, formatIdentity, ownIdentity, parseIdentity, startTimeOf } from './process-identity.js'
 
 /**
- * The resolved paths of the locks this process holds. A pid cannot tell two holders in the same
- * process apart, so this set does.
+ * The locks this process holds: their resolved paths, and their files' contents (a lock reached
+ * through another path to the same file, a symlink say, is known by its content). A pid cannot
+ * tell two holders in the same process apart, so this does. It lives on `globalThis`, so that
+ * two copies of this module loaded in one process (two installed versions, say) share it: each
+ * would otherwise take a file naming this process's pid for a dead predecessor's.
  */
-const held = new Set<string>()
+type HeldLocks = { readonly paths: Set<string>; readonly contents: Set<string> }
+const registry = globalThis as { [key: symbol]: HeldLocks | undefined }
+const HELD = Symbol.for('lsmkit.fs.heldLocks')
+registry[HELD] ??= { paths: new Set(), contents: new Set() }
+const held: HeldLocks = registry[HELD]
 
 /** How many times a stale lock is cleared before giving up; each retry means another process raced us. */
 const MAX_ATTEMPTS = 5
@@ -30,19 +47,20 @@ const MAX_PID = 0x7fffffff
 
 export async function acquireLock(path: string): Promise<FileLock> {
   const key = resolve(path)
-  const content = `${process.pid}\n${uniqueSuffix()}\n`
+  const content = `${process.pid}\n${uniqueSuffix()}\n${formatIdentity(ownIdentity())}\n`
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    if (held.has(key)) throw lockedError(path, 'this process')
+    if (held.paths.has(key)) throw lockedError(path, 'this process')
     if (await tryPlace(path, content)) {
-      held.add(key)
+      held.paths.add(key)
+      held.contents.add(content)
       return new NodeFileLock(path, key, content)
     }
     const found = await readIfPresent(path, 'lock')
     // The holder released it between our link and our read: try again.
     if (found === undefined) continue
-    if (held.has(key)) throw lockedError(path, 'this process')
-    const pid = parsePid(found)
-    if (pid !== undefined && isAlive(pid)) throw lockedError(path, `process ${pid}`)
+    if (held.paths.has(key) || held.contents.has(found)) throw lockedError(path, 'this process')
+    const holder = liveHolder(found)
+    if (holder !== undefined) throw lockedError(path, `process ${holder}`)
     await removeStale(path, found)
   }
   throw lockedError(path, 'other processes that keep taking it')
@@ -70,7 +88,8 @@ class NodeFileLock implements FileLock {
         await unlinkIfPresent(this.path, 'release')
       }
     } finally {
-      held.delete(this.#key)
+      held.paths.delete(this.#key)
+      held.contents.delete(this.#content)
     }
   }
 }
@@ -122,6 +141,25 @@ async function removeStale(path: string, stale: string): Promise<void> {
     throw lockedError(path, 'a process that took it while a stale lock was cleared')
   }
   await unlinkIfPresent(aside, 'lock')
+}
+
+/**
+ * The pid of the live process holding a lock file with content `found`, or `undefined` when the
+ * lock is stale (see the module comment). REQUIRES: `found` is none of this process's locks.
+ */
+function liveHolder(found: string): number | undefined {
+  const pid = parsePid(found)
+  // This process holds no lock with this content, so another process with our pid wrote it:
+  // an earlier run of a container or service that got the same pid after a restart.
+  if (pid === undefined || pid === process.pid) return undefined
+  const recorded = parseIdentity(found.split('\n')[2])
+  const boot = bootId()
+  if (recorded.boot !== '' && boot !== '' && recorded.boot !== boot) return undefined
+  if (!isAlive(pid)) return undefined
+  // Alive, but a process that started at another time has the pid now.
+  const started = recorded.start === '' ? '' : startTimeOf(pid)
+  if (started !== '' && started !== recorded.start) return undefined
+  return pid
 }
 
 /** The pid on the first line, or `undefined` if the content is not a lock file we wrote. */
