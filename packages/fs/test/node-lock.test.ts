@@ -84,7 +84,9 @@ describe('NodeFileSystem lock staleness', () => {
       expect(copy.NodeFileSystem).not.toBe(NodeFileSystem)
       const lock = await fs.lock(at('LOCK'))
       // The copy's error is an instance of the copy's LsmError class, so only its code is checked.
-      await expect(new copy.NodeFileSystem().lock(at('LOCK'))).rejects.toMatchObject({ code: ErrorCode.LOCKED })
+      await expect(new copy.NodeFileSystem().lock(at('LOCK'))).rejects.toMatchObject({
+        code: ErrorCode.LOCKED,
+      })
       await lock.release()
     } finally {
       rmSync(copyDir, { recursive: true, force: true })
