@@ -80,7 +80,10 @@ export interface FileHandle {
 export interface FileLock {
   /** The lock file's path. */
   readonly path: string
-  /** Releases the lock. Releasing twice is harmless. */
+  /**
+   * Releases the lock. Releasing twice is harmless. A release that fails (`LEVEL_IO_ERROR`) has
+   * still freed the lock; only its file may be left behind, which the next `lock()` takes over.
+   */
   release(): Promise<void>
 }
 

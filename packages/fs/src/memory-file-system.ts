@@ -225,10 +225,14 @@ export class MemoryFileSystem implements FileSystem {
     const file = new FileNode()
     file.append(new TextEncoder().encode(`${process.pid}\n`))
     parent.entries.set(name, file)
-    const lock = new MemoryFileLock(this.#host, path, () => {
-      this.#locks.delete(key)
-      if (parent.entries.get(name) === file) parent.entries.delete(name)
-    })
+    const lock = new MemoryFileLock(
+      this.#host,
+      path,
+      () => this.#locks.delete(key),
+      () => {
+        if (parent.entries.get(name) === file) parent.entries.delete(name)
+      },
+    )
     this.#locks.add(key)
     return lock
   }

@@ -51,6 +51,17 @@ describe('MemoryFileSystem faults', () => {
     expect(await fs.list('/db')).toEqual(['a'])
   })
 
+  it('a release that fails frees the lock and leaves its file to the next holder', async () => {
+    const fs = new MemoryFileSystem()
+    const lock = await fs.lock('/LOCK')
+    fs.injectFault({ at: fs.callCount + 1 })
+    await expectCode(() => lock.release(), ErrorCode.IO_ERROR)
+    expect(await fs.exists('/LOCK')).toBe(true)
+    const next = await fs.lock('/LOCK')
+    await next.release()
+    expect(await fs.exists('/LOCK')).toBe(false)
+  })
+
   it('a fault carries the chosen system code and names the file', async () => {
     const { fs, file } = await withFile('abc')
     fs.injectFault({ at: fs.callCount + 1, code: 'ENOSPC' })

@@ -97,23 +97,31 @@ export class MemoryFileHandle implements FileHandle {
 export class MemoryFileLock implements FileLock {
   readonly path: string
   readonly #host: MemoryHost
-  readonly #onRelease: () => void
+  readonly #free: () => void
+  readonly #removeFile: () => void
   readonly #generation: number
   #released = false
 
-  /** `onRelease` frees the lock in its file system; it is not called after a power cut. */
-  constructor(host: MemoryHost, path: string, onRelease: () => void) {
+  /**
+   * `free` frees the lock in its file system and `removeFile` deletes its lock file; neither is
+   * called after a power cut.
+   */
+  constructor(host: MemoryHost, path: string, free: () => void, removeFile: () => void) {
     this.path = path
     this.#host = host
-    this.#onRelease = onRelease
+    this.#free = free
+    this.#removeFile = removeFile
     this.#generation = host.generation()
   }
 
   async release(): Promise<void> {
-    this.#host.enter({ op: 'release', path: this.path })
-    if (this.#released) return
-    this.#released = true
     // A power cut already released it, and the name may now belong to a new holder.
-    if (this.#generation === this.#host.generation()) this.#onRelease()
+    const mine = !this.#released && this.#generation === this.#host.generation()
+    this.#released = true
+    // As NodeFileSystem's does, a release that fails still frees the lock: only deleting the
+    // lock file failed, and the next holder takes a leftover file over.
+    if (mine) this.#free()
+    this.#host.enter({ op: 'release', path: this.path })
+    if (mine) this.#removeFile()
   }
 }
