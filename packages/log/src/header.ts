@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { ErrorCode, LsmError } from '@lsmkit/fs'
+import { ErrorCode, type FileHandle, LsmError } from '@lsmkit/fs'
+import { type CorruptionInfo, type CorruptionMode, corruptionError } from './corruption.js'
 import { crc32c, maskCrc } from './crc.js'
 import { LOG_FORMAT_VERSIONS, LOG_HEADER_SIZE, LOG_MAGIC, MAX_BLOCK_SIZE, MIN_BLOCK_SIZE } from './format.js'
 
@@ -63,4 +64,49 @@ export function checkBlockSize(blockSize: unknown): number {
     )
   }
   return blockSize
+}
+
+/** Where a reader of a log starts, by what the log's header says. */
+export interface LogStart {
+  /** The header's block size; `undefined` when the header is damaged. */
+  readonly blockSize: number | undefined
+  /** Where chunks start: past the header, or at the end when nothing can be read. */
+  readonly start: number
+  /** The reader's first last-good offset: past a good header, else 0. */
+  readonly lastGood: number
+  /** The bytes of a damaged header dropped. */
+  readonly dropped: number
+}
+
+/**
+ * Reads and judges the header of the log `path`, open on `handle`, as `mode` says to treat a
+ * damaged one. A damaged header has no intact chunk to vouch for anything after it, so only a
+ * file that ends within the header is a torn tail; `'skip'` mode reads on past it.
+ *
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_NOT_SUPPORTED` for an unknown format version;
+ *   `LEVEL_CORRUPTION` for a damaged header that `mode` does not tolerate.
+ */
+export async function readLogStart(
+  handle: FileHandle,
+  path: string,
+  mode: CorruptionMode,
+  onCorruption: ((info: CorruptionInfo) => void) | undefined,
+): Promise<LogStart> {
+  const size = handle.size()
+  if (size === 0) return { blockSize: undefined, start: 0, lastGood: 0, dropped: 0 }
+  const bytes = await handle.read(0, LOG_HEADER_SIZE)
+  const header = bytes.length === LOG_HEADER_SIZE ? decodeLogHeader(bytes) : 'short'
+  if (header === 'version') {
+    const message = `log: ${path} was written by an unknown format version`
+    throw new LsmError(ErrorCode.NOT_SUPPORTED, message, { file: path, offset: 0 })
+  }
+  if (typeof header === 'object') {
+    return { blockSize: header.blockSize, start: LOG_HEADER_SIZE, lastGood: LOG_HEADER_SIZE, dropped: 0 }
+  }
+  if (mode === 'strict' || (mode === 'tolerate-tail' && size > LOG_HEADER_SIZE)) {
+    throw corruptionError(path, 0, 'bad-header')
+  }
+  const dropped = Math.min(size, LOG_HEADER_SIZE)
+  onCorruption?.({ file: path, offset: 0, bytes: dropped, reason: 'bad-header', tail: mode !== 'skip' })
+  return { blockSize: undefined, start: mode === 'skip' ? LOG_HEADER_SIZE : size, lastGood: 0, dropped }
 }

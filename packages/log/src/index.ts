@@ -36,5 +36,6 @@ export {
 } from './format.js'
 export { decodeLogHeader, encodeLogHeader, type LogHeader } from './header.js'
 export { LogIterator, readLog } from './iterator.js'
-export { type LogBatch, LogReader, type LogReaderOptions } from './reader.js'
+export type { LogBatch } from './log-batch.js'
+export { LogReader, type LogReaderOptions } from './reader.js'
 export { LogWriter, type LogWriterOptions } from './writer.js'
