@@ -47,8 +47,18 @@ export interface LsmErrorOptions {
   systemCode?: string
 }
 
+// Marks LsmError's prototype under a registry symbol, which every copy of this module loaded
+// in one process shares (two installed versions of @lsmkit/fs, say): an error raised by one
+// copy's class is then an LsmError to the other's `instanceof` and `isCorruption` too.
+// Without it, a corruption raised by one copy went unrecognised by an engine holding the other.
+const BRAND = Symbol.for('lsmkit.LsmError')
+
 /**
  * An error with a stable {@link ErrorCode}.
+ *
+ * `instanceof LsmError` holds for errors of any copy of this package loaded in the process,
+ * so that packages depending on different versions of `@lsmkit/fs` still recognise each
+ * other's errors.
  *
  * Messages start with the package that raised them and name the file and offset where that
  * applies, e.g. `log: checksum mismatch in /db/000012.wal at offset 4096`.
@@ -81,7 +91,17 @@ export class LsmError extends Error {
     this.offset = options.offset
     this.systemCode = options.systemCode
   }
+
+  /** True for an LsmError of any copy of this package (see the class comment). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    // Subclasses keep the ordinary check: only LsmError itself answers by brand.
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class on the right of instanceof, LsmError or a subclass
+    if (this !== LsmError) return Function.prototype[Symbol.hasInstance].call(this, value)
+    return typeof value === 'object' && value !== null && (value as { [BRAND]?: unknown })[BRAND] === true
+  }
 }
+
+Object.defineProperty(LsmError.prototype, BRAND, { value: true })
 
 /** True when `err` is an {@link LsmError}, and when `code` is given, one with that code. */
 export function isLsmError(err: unknown, code?: ErrorCode): err is LsmError {

@@ -1,5 +1,6 @@
 import { ErrorCode, isCorruption, isLsmError, isNotFound, LsmError } from '@lsmkit/fs'
 import { describe, expect, it } from 'vitest'
+import { withPackageCopy } from './helpers.js'
 
 describe('LsmError', () => {
   it('carries its code, file, offset, system code and cause', () => {
@@ -44,5 +45,29 @@ describe('LsmError', () => {
       'LEVEL_LOCKED',
       'LEVEL_NOT_SUPPORTED',
     ])
+  })
+
+  it('is recognised when raised by another copy of the package loaded in the same process', async () => {
+    await withPackageCopy(async (copy) => {
+      expect(copy.LsmError).not.toBe(LsmError)
+      const err = new copy.LsmError(ErrorCode.CORRUPTION, 'sstable: bad block')
+      expect(err instanceof LsmError).toBe(true)
+      expect(isLsmError(err, ErrorCode.CORRUPTION)).toBe(true)
+      expect(isCorruption(err)).toBe(true)
+      expect(new LsmError(ErrorCode.IO_ERROR, 'fs: x') instanceof copy.LsmError).toBe(true)
+    })
+  })
+
+  it('is not claimed by a plain Error, nor by an object that only has a code', () => {
+    expect(new Error('x') instanceof LsmError).toBe(false)
+    expect({ code: ErrorCode.CORRUPTION } instanceof LsmError).toBe(false)
+    expect(isCorruption(Object.assign(new Error('x'), { code: ErrorCode.CORRUPTION }))).toBe(false)
+  })
+
+  it('leaves the ordinary instanceof to subclasses', () => {
+    class Special extends LsmError {}
+    expect(new Special(ErrorCode.CLOSED, 'x') instanceof Special).toBe(true)
+    expect(new Special(ErrorCode.CLOSED, 'x') instanceof LsmError).toBe(true)
+    expect(new LsmError(ErrorCode.CLOSED, 'x') instanceof Special).toBe(false)
   })
 })

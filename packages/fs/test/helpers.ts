@@ -1,3 +1,7 @@
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { type ErrorCode, type FileHandle, LsmError, MemoryFileSystem } from '@lsmkit/fs'
 import { expect } from 'vitest'
 
@@ -42,4 +46,22 @@ export async function withFile(content: string): Promise<{ fs: MemoryFileSystem;
   const file = await fs.open('/db/a', 'create')
   file.append(bytes(content))
   return { fs, file }
+}
+
+/**
+ * Runs `use` with a second instance of this package's built code, as two installed versions of
+ * it would be: `dist/src` copied to a temporary directory and imported from there.
+ */
+export async function withPackageCopy(
+  use: (copy: typeof import('@lsmkit/fs')) => Promise<void>,
+): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'lsmkit-fs-copy-'))
+  try {
+    cpSync(fileURLToPath(new URL('../dist/src', import.meta.url)), dir, { recursive: true })
+    writeFileSync(join(dir, 'package.json'), '{ "type": "module" }')
+    const copy = (await import(pathToFileURL(join(dir, 'index.js')).href)) as typeof import('@lsmkit/fs')
+    await use(copy)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
 }

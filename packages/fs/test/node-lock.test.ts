@@ -1,13 +1,12 @@
 // When a lock file left behind is stale: pids are reused, so the lock records who its holder
 // was (boot id and start time) and a later process checks that, not the pid alone.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath, pathToFileURL } from 'node:url'
 import { ErrorCode, NodeFileSystem } from '@lsmkit/fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { expectCode } from './helpers.js'
+import { expectCode, withPackageCopy } from './helpers.js'
 
 const bootId = (): string => readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()
 
@@ -72,25 +71,12 @@ describe('NodeFileSystem lock staleness', () => {
   })
 
   it('a lock held through another copy of this package loaded in the same process blocks', async () => {
-    // A second module instance, as two installed versions of the package would be: the built
-    // package copied elsewhere and imported from there.
-    const copyDir = mkdtempSync(join(tmpdir(), 'lsmkit-fs-copy-'))
-    try {
-      cpSync(fileURLToPath(new URL('../dist/src', import.meta.url)), copyDir, { recursive: true })
-      writeFileSync(join(copyDir, 'package.json'), '{ "type": "module" }')
-      const copy = (await import(pathToFileURL(join(copyDir, 'index.js')).href)) as {
-        NodeFileSystem: typeof NodeFileSystem
-      }
+    await withPackageCopy(async (copy) => {
       expect(copy.NodeFileSystem).not.toBe(NodeFileSystem)
       const lock = await fs.lock(at('LOCK'))
-      // The copy's error is an instance of the copy's LsmError class, so only its code is checked.
-      await expect(new copy.NodeFileSystem().lock(at('LOCK'))).rejects.toMatchObject({
-        code: ErrorCode.LOCKED,
-      })
+      await expectCode(() => new copy.NodeFileSystem().lock(at('LOCK')), ErrorCode.LOCKED)
       await lock.release()
-    } finally {
-      rmSync(copyDir, { recursive: true, force: true })
-    }
+    })
   })
 
   it('a lock file written under another boot does not block, though its pid is alive', async () => {
