@@ -42,7 +42,8 @@ export interface LogReaderOptions {
 const WINDOW_BYTES = 256 * 1024
 
 /**
- * Reads a log from start to end. A reader is single-use: call {@link LogReader.batches} once.
+ * Reads a log from start to end. A reader is single-use: call {@link LogReader.batches} or
+ * {@link LogReader.forEachBatch} once.
  *
  * @example
  * ```ts
