@@ -72,6 +72,7 @@ export class LogReader {
   // Where the scan stands: the file offset of the current block, and the position in it.
   #blockStart = 0
   #pos = 0
+  #readAt = 0
   #used = false
   #closed = false
 
@@ -154,14 +155,19 @@ export class LogReader {
   /**
    * Calls `visit` with each batch of the log, in order, as {@link LogReader.batches} yields
    * them, and resolves after the last. It waits once per read of the file (256 KiB) rather than
-   * once per batch, which is what a replay of many small batches spends most on otherwise.
-   * Damage in a batch not yet visited is thrown after every batch before it was visited.
+   * once per batch, which is what a replay of many small batches spends most on otherwise, and
+   * reads the next 256 KiB while it visits the batches of the last. Damage in a batch not yet
+   * visited is thrown after every batch before it was visited.
    *
    * @throws as {@link LogReader.batches} does, and whatever `visit` throws.
    */
   async forEachBatch(visit: (batch: LogBatch) => void): Promise<void> {
     this.#begin()
-    for (let bytes = await this.#nextWindow(); bytes !== undefined; bytes = await this.#nextWindow()) {
+    let next = this.#nextWindow()
+    for (let bytes = await next; bytes !== undefined; bytes = await next) {
+      next = this.#nextWindow()
+      // If the scan throws, the read ahead is never awaited: its failure must not go unhandled.
+      next.catch(() => undefined)
       for (const batch of this.#scan(bytes)) visit(batch)
     }
     this.#end()
@@ -173,14 +179,19 @@ export class LogReader {
     this.#used = true
     this.#blockStart = this.#start - (this.#start % this.#blockSize)
     this.#pos = this.#start - this.#blockStart
+    this.#readAt = this.#blockStart
   }
 
-  // The next whole blocks of the file from #blockStart, or undefined at its end.
+  // The next whole blocks of the file, or undefined at its end. Reads run ahead of the scan
+  // (#readAt ≥ #blockStart), in order.
   async #nextWindow(): Promise<Uint8Array | undefined> {
-    if (this.#blockStart >= this.#size) return undefined
+    const at = this.#readAt
+    if (at >= this.#size) return undefined
     const bs = this.#blockSize
     const window = bs * Math.max(1, Math.floor(WINDOW_BYTES / bs))
-    const bytes = await this.#handle.read(this.#blockStart, Math.min(window, this.#size - this.#blockStart))
+    const length = Math.min(window, this.#size - at)
+    this.#readAt = at + length
+    const bytes = await this.#handle.read(at, length)
     return bytes.length === 0 ? undefined : bytes
   }
 

@@ -79,6 +79,45 @@ describe('forEachBatch', () => {
     expect(visited.length).toBe(4000)
   })
 
+  it('fails with the error of a read that fails, after visiting the batches read before it', async () => {
+    const { bytes, ends } = buildLog(BATCHES)
+    const fs = new MemoryFileSystem()
+    fs.writeFileSync(PATH, bytes, { durable: true })
+    const reader = await LogReader.open(PATH, { fs })
+    // The first read of the file's blocks succeeds; the second, made ahead while the first
+    // one's batches are visited, fails.
+    fs.injectFault({ at: fs.callCount + 2, code: 'EIO' })
+    const visited: LogBatch[] = []
+    await expect(reader.forEachBatch((batch) => visited.push(batch))).rejects.toMatchObject({
+      code: 'LEVEL_IO_ERROR',
+      systemCode: 'EIO',
+    })
+    await reader.close()
+    // Every batch that ends within the first 256 KiB (after the 16-byte header) was visited.
+    expect(visited.length).toBe(ends.filter((end) => end <= 256 * 1024).length)
+  })
+
+  it('reports damage in one read though the read ahead of it fails, leaving nothing unhandled', async () => {
+    const { bytes, ends } = buildLog(BATCHES)
+    const damaged = bytes.slice()
+    damaged[ends[10]! + 10]! ^= 0xff
+    const fs = new MemoryFileSystem()
+    fs.writeFileSync(PATH, damaged, { durable: true })
+    const reader = await LogReader.open(PATH, { fs, mode: 'strict' })
+    fs.injectFault({ at: fs.callCount + 2, code: 'EIO' })
+    const unhandled: unknown[] = []
+    const onUnhandled = (reason: unknown) => unhandled.push(reason)
+    process.on('unhandledRejection', onUnhandled)
+    try {
+      await expect(reader.forEachBatch(() => undefined)).rejects.toMatchObject({ code: 'LEVEL_CORRUPTION' })
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    } finally {
+      process.off('unhandledRejection', onUnhandled)
+      await reader.close()
+    }
+    expect(unhandled).toEqual([])
+  })
+
   it('passes on what its visitor throws, and reads no further', async () => {
     const reader = await open(buildLog(BATCHES).bytes)
     let visits = 0
