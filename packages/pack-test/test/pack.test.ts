@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -83,6 +84,23 @@ describe('the tarballs', () => {
     for (const path of ['package.json', 'README.md', 'LICENSE', 'dist/src/index.js', 'dist/src/index.d.ts']) {
       expect(paths).toContain(path)
     }
+  })
+
+  // npmjs.com cannot resolve a README's relative links (it drops the package's directory), so
+  // a shipped README links absolutely, and its links into this repository must name real files.
+  test.each(PUBLIC_PACKAGES)('%s has a README whose links work outside the repository', async (name) => {
+    const readme = await readFile(
+      join(REPO_ROOT, 'packages', name.replace('@lsmkit/', ''), 'README.md'),
+      'utf8',
+    )
+    const targets = [...readme.matchAll(/\]\(([^)\s]+)\)/g)].map((match) => match[1]!)
+    expect(targets.filter((target) => !/^(https?:|mailto:|#)/.test(target))).toEqual([])
+    const repoBlob = 'https://github.com/lsmkit/lsmkit/blob/main/'
+    const missing = targets
+      .filter((target) => target.startsWith(repoBlob))
+      .map((target) => target.slice(repoBlob.length).split('#')[0]!)
+      .filter((path) => !existsSync(join(REPO_ROOT, path)))
+    expect(missing).toEqual([])
   })
 
   test.each(PUBLIC_PACKAGES)('%s ships nothing but dist/src and its top-level documents', (name) => {
