@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { KeyIndex, LEAF_CAPACITY } from '../src/internal/key-index.js'
-import type { Node } from '../src/internal/memtable-node.js'
+import { NONE, Nodes } from '../src/internal/memtable-node.js'
 
 // Texts from a small alphabet, so keys share prefixes and are prefixes of each other.
 const textArb = fc.string({
@@ -20,24 +20,30 @@ const manyTexts = fc
 const RUNS = { numRuns: 100, endOnFailure: true }
 
 function build(texts: readonly string[]): KeyIndex {
-  const index = new KeyIndex()
+  const index = new KeyIndex(new Nodes())
   for (const [i, text] of texts.entries()) index.findOrInsert(text, i + 1, null, 0, 0)
   return index
 }
 
 function forward(index: KeyIndex): string[] {
   const out: string[] = []
-  for (let node = index.first; node !== null; node = node.next) out.push(node.text)
+  const { nodes } = index
+  for (let node = index.first; node !== NONE; node = nodes.next[node]!) out.push(nodes.texts[node]!)
   return out
 }
 
 function backward(index: KeyIndex): string[] {
   const out: string[] = []
-  for (let node = index.last; node !== null; node = node.prev) out.push(node.text)
+  const { nodes } = index
+  for (let node = index.last; node !== NONE; node = nodes.prev[node]!) out.push(nodes.texts[node]!)
   return out
 }
 
 const distinctSorted = (texts: readonly string[]) => [...new Set(texts)].sort()
+
+// The key of `node`, or undefined for NONE.
+const textOf = (index: KeyIndex, node: number): string | undefined =>
+  node === NONE ? undefined : index.nodes.texts[node]
 
 describe('KeyIndex', () => {
   it('links every distinct key once, in order both ways, whatever the insertion order', () => {
@@ -60,9 +66,9 @@ describe('KeyIndex', () => {
         // Every key held is probed too, each fifth one with a neighbour just above it.
         const held = texts.filter((_, i) => i % 5 === 0).flatMap((t) => [t, `${t}\u0000`])
         for (const probe of [...probes, ...held]) {
-          expect(index.find(probe)?.text).toBe(sorted.includes(probe) ? probe : undefined)
-          expect(index.findGreaterOrEqual(probe)?.text).toBe(sorted.find((t) => t >= probe))
-          expect(index.findLessOrEqual(probe)?.text).toBe(sorted.findLast((t) => t <= probe))
+          expect(textOf(index, index.find(probe))).toBe(sorted.includes(probe) ? probe : undefined)
+          expect(textOf(index, index.findGreaterOrEqual(probe))).toBe(sorted.find((t) => t >= probe))
+          expect(textOf(index, index.findLessOrEqual(probe))).toBe(sorted.findLast((t) => t <= probe))
         }
       }),
       RUNS,
@@ -73,48 +79,48 @@ describe('KeyIndex', () => {
     const index = build(['b', 'a', 'c'])
     const held = index.find('b')
     expect(index.findOrInsert('b', 9, null, 0, 0)).toBe(held)
-    expect(held?.seq).toBe(1)
+    expect(index.nodes.seq[held]).toBe(1)
     expect(forward(index)).toEqual(['a', 'b', 'c'])
   })
 
-  it('returns null for a new key, whose node carries the seq and value given', () => {
-    const index = new KeyIndex()
+  it('returns NONE for a new key, whose node carries the seq and value given', () => {
+    const index = new KeyIndex(new Nodes())
     // The value lies inside a larger buffer, as values inside encoded writes do.
     const buffer = Uint8Array.of(1, 2, 3, 7, 8, 9)
     const value = buffer.subarray(3, 5)
-    expect(index.findOrInsert('k', 5, buffer.buffer, 3, 2)).toBeNull()
+    expect(index.findOrInsert('k', 5, buffer.buffer, 3, 2)).toBe(NONE)
     const node = index.find('k')
-    expect(node?.seq).toBe(5)
-    expect(node?.value).toEqual(value)
+    expect(index.nodes.seq[node]).toBe(5)
+    expect(index.nodes.value(node)).toEqual(value)
   })
 
   it('keeps order when every key goes in front of all others, as a descending load does', () => {
     const texts = Array.from({ length: 5 * LEAF_CAPACITY }, (_, i) => String(100_000 - i).padStart(6, '0'))
     const index = build(texts)
     expect(forward(index)).toEqual(distinctSorted(texts))
-    expect(index.findGreaterOrEqual('0')?.text).toBe(texts.at(-1))
-    expect(index.findLessOrEqual('999999')?.text).toBe(texts[0])
+    expect(textOf(index, index.findGreaterOrEqual('0'))).toBe(texts.at(-1))
+    expect(textOf(index, index.findLessOrEqual('999999'))).toBe(texts[0])
   })
 
   it('keeps a node held from before leaf splits linked to its current neighbours', () => {
     const index = build(['m'])
-    const held: Node = index.find('m')!
+    const held = index.find('m')
     // Both neighbours of 'm' change many times while the leaves around it split.
     for (let i = 0; i < 4 * LEAF_CAPACITY; i++) {
       const gap = String(i).padStart(4, '0')
       index.findOrInsert(`l${gap}`, i + 2, null, 0, 0)
       index.findOrInsert(`n${gap}`, i + 2, null, 0, 0)
     }
-    expect(held.prev?.text).toBe(`l${String(4 * LEAF_CAPACITY - 1).padStart(4, '0')}`)
-    expect(held.next?.text).toBe('n0000')
+    expect(textOf(index, index.nodes.prev[held]!)).toBe(`l${String(4 * LEAF_CAPACITY - 1).padStart(4, '0')}`)
+    expect(textOf(index, index.nodes.next[held]!)).toBe('n0000')
   })
 
   it('an empty index finds nothing and has no first or last node', () => {
-    const index = new KeyIndex()
-    expect(index.first).toBeNull()
-    expect(index.last).toBeNull()
-    expect(index.find('')).toBeUndefined()
-    expect(index.findGreaterOrEqual('')).toBeNull()
-    expect(index.findLessOrEqual('\u00ff')).toBeNull()
+    const index = new KeyIndex(new Nodes())
+    expect(index.first).toBe(NONE)
+    expect(index.last).toBe(NONE)
+    expect(index.find('')).toBe(NONE)
+    expect(index.findGreaterOrEqual('')).toBe(NONE)
+    expect(index.findLessOrEqual('\u00ff')).toBe(NONE)
   })
 })

@@ -11,7 +11,7 @@
  * @module
  */
 import { TableBuilder, type TableBuilderOptions } from '@lsmkit/sstable'
-import type { Node } from './memtable-node.js'
+import { NONE, type Nodes } from './memtable-node.js'
 
 /** Per entry, four numbers in {@link FlushJob.entries}. */
 const FIELDS = 4
@@ -33,8 +33,13 @@ export interface FlushJob {
   readonly side: Uint8Array
 }
 
-/** Packs the nodes from `first` on (at most `count` of them) into a job for a builder of `options`. */
-export function packFlush(first: Node | null, count: number, options: TableBuilderOptions): FlushJob {
+/** Packs `nodes` from `first` on (at most `count` of them) into a job for a builder of `options`. */
+export function packFlush(
+  nodes: Nodes,
+  first: number,
+  count: number,
+  options: TableBuilderOptions,
+): FlushJob {
   const entries = new Int32Array(count * FIELDS)
   let keys: Uint8Array = new Uint8Array(Math.max(64, count * 24))
   let keyEnd = 0
@@ -45,15 +50,16 @@ export function packFlush(first: Node | null, count: number, options: TableBuild
   let lastBuffer: ArrayBufferLike | null = null
   let lastIndex = 0
   let e = 0
-  for (let node = first; node !== null && e < entries.length; node = node.next) {
-    const keyLength = node.text.length
+  const next = nodes.next
+  for (let node = first; node !== NONE && e < entries.length; node = next[node]!) {
+    const keyLength = nodes.texts[node]!.length
     if (keyEnd + keyLength > keys.length) keys = grown(keys, keyEnd, keyEnd + keyLength)
-    node.copyKey(keys, keyEnd)
+    nodes.copyKey(node, keys, keyEnd)
     keyEnd += keyLength
-    const buffer = node.valueBuffer
+    const buffer = nodes.valueBuffer(node)
     let index: number
-    let at = node.valueAt
-    const length = node.valueLength
+    let at = nodes.valueAt(node)
+    const length = nodes.valueLength(node)
     if (buffer === null) index = DELETED
     else if (buffer === lastBuffer) index = lastIndex
     else if (buffer instanceof SharedArrayBuffer) {

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import { Node } from './memtable-node.js'
+import { NONE, type Nodes } from './memtable-node.js'
 
 /**
  * Most keys a leaf holds before it splits. Searches cost about log2(keys) comparisons either
@@ -26,52 +26,59 @@ export const LEAF_CAPACITY = 128
 
 /** Keys in order, each with its node; see the module comment. */
 export class KeyIndex {
-  /** The node of the smallest key, or null when empty. */
-  first: Node | null = null
-  /** The node of the largest key, or null when empty. */
-  last: Node | null = null
-  // Leaf i holds texts[i] (sorted) and nodes[i] (the same order). `lows[i]` is the smallest
-  // key leaf i may hold: its first key, except leaf 0's, which is '' so that every key finds
-  // a leaf. Only the last leaf may be empty, and only while the whole index is.
+  /** The nodes the index orders. */
+  readonly nodes: Nodes
+  /** The node of the smallest key, or {@link NONE} when empty. */
+  first = NONE
+  /** The node of the largest key, or {@link NONE} when empty. */
+  last = NONE
+  // Leaf i holds texts[i] (sorted) and ids[i], their nodes, in the same order. `lows[i]` is the
+  // smallest key leaf i may hold: its first key, except leaf 0's, which is '' so that every key
+  // finds a leaf. Only the last leaf may be empty, and only while the whole index is.
   readonly #texts: string[][] = [[]]
-  readonly #nodes: Node[][] = [[]]
+  readonly #ids: number[][] = [[]]
   readonly #lows: string[] = ['']
 
-  /** The node whose key is `text`, or undefined. */
-  find(text: string): Node | undefined {
-    const leaf = this.#leafOf(text)
-    const texts = this.#texts[leaf]!
-    const i = lowerBound(texts, text)
-    return i < texts.length && texts[i] === text ? this.#nodes[leaf]![i] : undefined
+  /** An empty index over `nodes`, which it adds to. */
+  constructor(nodes: Nodes) {
+    this.nodes = nodes
   }
 
-  /** The node of the first key ≥ `text`, or null. */
-  findGreaterOrEqual(text: string): Node | null {
+  /** The node whose key is `text`, or {@link NONE}. */
+  find(text: string): number {
     const leaf = this.#leafOf(text)
     const texts = this.#texts[leaf]!
     const i = lowerBound(texts, text)
-    if (i < texts.length) return this.#nodes[leaf]![i]!
+    return i < texts.length && texts[i] === text ? this.#ids[leaf]![i]! : NONE
+  }
+
+  /** The node of the first key ≥ `text`, or {@link NONE}. */
+  findGreaterOrEqual(text: string): number {
+    const leaf = this.#leafOf(text)
+    const texts = this.#texts[leaf]!
+    const i = lowerBound(texts, text)
+    if (i < texts.length) return this.#ids[leaf]![i]!
     // Past the leaf's end: the next key, if any, is the next leaf's first, one link away. (Only
     // an empty index has an empty leaf.)
-    return i === 0 ? null : this.#nodes[leaf]![i - 1]!.next
+    return i === 0 ? NONE : this.nodes.next[this.#ids[leaf]![i - 1]!]!
   }
 
-  /** The node of the last key ≤ `text`, or null. */
-  findLessOrEqual(text: string): Node | null {
+  /** The node of the last key ≤ `text`, or {@link NONE}. */
+  findLessOrEqual(text: string): number {
     const leaf = this.#leafOf(text)
     const texts = this.#texts[leaf]!
     const i = lowerBound(texts, text)
-    if (i < texts.length && texts[i] === text) return this.#nodes[leaf]![i]!
+    if (i < texts.length && texts[i] === text) return this.#ids[leaf]![i]!
     // A leaf past the first starts with its low bound, which is ≤ `text`, so only in leaf 0
     // (low bound '') can no key lie below `text`.
-    return i > 0 ? this.#nodes[leaf]![i - 1]! : null
+    return i > 0 ? this.#ids[leaf]![i - 1]! : NONE
   }
 
   /**
    * The node of `text` when the key is held; otherwise links in a new node for it, whose
    * value is `buffer[at .. at + length)` (a delete when `buffer` is null) at `seq`, and returns
-   * null. Keys above the last one, as an in-order load writes them, need one comparison and
-   * no search.
+   * {@link NONE}. Keys above the last one, as an in-order load writes them, need one
+   * comparison and no search.
    */
   findOrInsert(
     text: string,
@@ -79,41 +86,43 @@ export class KeyIndex {
     buffer: ArrayBufferLike | null,
     at: number,
     length: number,
-  ): Node | null {
+  ): number {
     const last = this.last
     let leaf: number
     let slot: number
-    if (last === null || last.text < text) {
+    if (last === NONE || this.nodes.texts[last]! < text) {
       leaf = this.#texts.length - 1
       slot = this.#texts[leaf]!.length
     } else {
       leaf = this.#leafOf(text)
       const texts = this.#texts[leaf]!
       slot = lowerBound(texts, text)
-      if (slot < texts.length && texts[slot] === text) return this.#nodes[leaf]![slot]!
+      if (slot < texts.length && texts[slot] === text) return this.#ids[leaf]![slot]!
     }
-    this.#link(new Node(text, seq, buffer, at, length), leaf, slot)
-    return null
+    this.#link(this.nodes.add(text, seq, buffer, at, length), text, leaf, slot)
+    return NONE
   }
 
-  // Puts `node` at slot `at` of leaf `leaf` (where a search for its key ended) and on the list.
-  #link(node: Node, leaf: number, at: number): void {
+  // Puts `node` (key `text`) at slot `at` of leaf `leaf` (where a search for its key ended) and
+  // on the list.
+  #link(node: number, text: string, leaf: number, at: number): void {
     const texts = this.#texts[leaf]!
-    const nodes = this.#nodes[leaf]!
-    const before = at > 0 ? nodes[at - 1]! : leaf > 0 ? this.#nodes[leaf - 1]!.at(-1)! : null
-    const after = before === null ? this.first : before.next
-    node.prev = before
-    node.next = after
-    if (before === null) this.first = node
-    else before.next = node
-    if (after === null) this.last = node
-    else after.prev = node
+    const ids = this.#ids[leaf]!
+    const { next, prev } = this.nodes
+    const before = at > 0 ? ids[at - 1]! : leaf > 0 ? this.#ids[leaf - 1]!.at(-1)! : NONE
+    const after = before === NONE ? this.first : next[before]!
+    prev[node] = before
+    next[node] = after
+    if (before === NONE) this.first = node
+    else next[before] = node
+    if (after === NONE) this.last = node
+    else prev[after] = node
     if (at === texts.length) {
-      texts.push(node.text)
-      nodes.push(node)
+      texts.push(text)
+      ids.push(node)
     } else {
-      texts.splice(at, 0, node.text)
-      nodes.splice(at, 0, node)
+      texts.splice(at, 0, text)
+      ids.splice(at, 0, node)
     }
     // No low bound changes: a key below leaf i's first key searches into leaf i - 1, so only
     // leaf 0, whose bound is '', ever takes a key at its front.
@@ -126,9 +135,9 @@ export class KeyIndex {
     const texts = this.#texts[leaf]!
     const cut = appended && leaf === this.#texts.length - 1 ? texts.length - 1 : texts.length >>> 1
     const upperTexts = texts.splice(cut)
-    const upperNodes = this.#nodes[leaf]!.splice(cut)
+    const upperIds = this.#ids[leaf]!.splice(cut)
     this.#texts.splice(leaf + 1, 0, upperTexts)
-    this.#nodes.splice(leaf + 1, 0, upperNodes)
+    this.#ids.splice(leaf + 1, 0, upperIds)
     this.#lows.splice(leaf + 1, 0, upperTexts[0]!)
   }
 

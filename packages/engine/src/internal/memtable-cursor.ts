@@ -7,33 +7,35 @@ import { ErrorCode, LsmError } from '@lsmkit/fs'
 import type { TableBuilder } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import type { KeyIndex } from './key-index.js'
-import { keyText, type Node, visibleValue } from './memtable-node.js'
+import { keyText, NONE, type Nodes, visibleValue } from './memtable-node.js'
 
 // A position in a memtable's index at a fixed snapshot. Nodes with no version in the snapshot (keys
 // first written later) are stepped over, so later inserts next to the position stay hidden.
 export class MemtableCursor implements Cursor {
   readonly #index: KeyIndex
+  readonly #nodes: Nodes
   readonly #snapshot: number
-  #node: Node | null = null
+  #node = NONE
   #value: Uint8Array | undefined = undefined
 
   constructor(index: KeyIndex, snapshot: number) {
     this.#index = index
+    this.#nodes = index.nodes
     this.#snapshot = snapshot
   }
 
   get valid(): boolean {
-    return this.#node !== null
+    return this.#node !== NONE
   }
 
   get key(): Uint8Array {
     const node = this.#node
-    if (node === null) throw notPositioned()
-    return node.key
+    if (node === NONE) throw notPositioned()
+    return this.#nodes.key(node)
   }
 
   get value(): Uint8Array | undefined {
-    if (this.#node === null) throw notPositioned()
+    if (this.#node === NONE) throw notPositioned()
     return this.#value
   }
 
@@ -66,33 +68,34 @@ export class MemtableCursor implements Cursor {
 
   next(): void {
     const node = this.#node
-    if (node !== null) this.#settle(node.next, true)
+    if (node !== NONE) this.#settle(this.#nodes.next[node]!, true)
   }
 
   prev(): void {
     const node = this.#node
-    if (node !== null) this.#settle(node.prev, false)
+    if (node !== NONE) this.#settle(this.#nodes.prev[node]!, false)
   }
 
   release(): void {
-    this.#node = null
+    this.#node = NONE
     this.#value = undefined
   }
 
   // Stops on the first node from `from` on, in the direction given, with a version in the
   // snapshot; unpositions when there is none.
-  #settle(from: Node | null, forward: boolean): void {
+  #settle(from: number, forward: boolean): void {
+    const nodes = this.#nodes
     let node = from
-    while (node !== null) {
-      const value = visibleValue(node, this.#snapshot)
+    while (node !== NONE) {
+      const value = visibleValue(nodes, node, this.#snapshot)
       if (value !== null) {
         this.#node = node
         this.#value = value
         return
       }
-      node = forward ? node.next : node.prev
+      node = forward ? nodes.next[node]! : nodes.prev[node]!
     }
-    this.#node = null
+    this.#node = NONE
     this.#value = undefined
   }
 }

@@ -1,6 +1,7 @@
 /**
- * A memtable's node: one key, its newest version inline and any older ones beside it, and its
- * links to the neighbouring keys, which {@link KeyIndex} maintains.
+ * A memtable's nodes: per key, its newest version, any older ones, and its links to the
+ * neighbouring keys, which {@link KeyIndex} maintains. Nodes are numbered from 0 and kept as
+ * columns of typed arrays indexed by that number, not as one object each.
  *
  * @module
  */
@@ -9,86 +10,147 @@ import { keyText } from '@lsmkit/sstable'
 /** One version of a key: the write's sequence number and its value (`undefined`: a delete). */
 export type Version = { readonly seq: number; readonly value: Uint8Array | undefined }
 
-// The newest version lives in the node itself and only older ones in `older` (oldest first,
-// newest last), so the common key written once costs two objects: the node and its text (and
-// two array slots in its leaf of the index). Every memtable entry outlives several young-generation collections, and each one
-// copies every object still alive, so a node keeps no view objects: the key is its text, and
-// the value is kept as where its bytes lie. A view is made only when one is read (and dies
-// young). At n = 500,000 batched puts, scavenges took 778 ms of a 2.8 s load with two views
-// per node, and 630–716 ms without them.
-export class Node {
-  /** The key as a one-byte string (see {@link keyText}): what searches compare. */
-  readonly text: string
-  /** The node of the next key in order, or null for the last. */
-  next: Node | null
-  /** The node of the previous key in order, or null for the first. */
-  prev: Node | null
-  seq: number
-  older: Version[] | null
-  // The newest value's bytes: buffer[at .. at + length), or at = -1 for a delete.
-  #buffer: ArrayBufferLike | null
-  #at: number
-  #length: number
+/** The number of no node: the end of a list, or a key not found. */
+export const NONE = -1
+
+const INITIAL_CAPACITY = 1024
+
+// Why columns: every memtable entry outlives several young-generation collections, and each
+// collection copies every object still alive. With a node object per key (its fields, links and
+// value location), the batched random load's writer spent about 700 ms of 8 s in scavenges, most
+// of them copying nodes. Columns are a handful of arrays, whatever the number of keys; what
+// remains per key is its text, which searches compare natively (see key-index.ts), and two slots
+// of its leaf. The newest version lives in the columns and only older ones, which few keys have,
+// in objects beside them.
+/** The nodes of one memtable. */
+export class Nodes {
+  /** Node → the key as a one-byte string (see {@link keyText}): what searches compare. */
+  readonly texts: string[] = []
+  /** Node → the node of the next key in order, or {@link NONE}. Replaced as it grows. */
+  next = new Int32Array(INITIAL_CAPACITY)
+  /** Node → the node of the previous key in order, or {@link NONE}. Replaced as it grows. */
+  prev = new Int32Array(INITIAL_CAPACITY)
+  /** Node → the seq of its newest version. Replaced as it grows. */
+  seq = new Float64Array(INITIAL_CAPACITY)
+  // The newest value's bytes: #buffers[#buffer[node]] from #at[node], #length[node] long; a
+  // #buffer of NONE is a delete.
+  #buffer = new Int32Array(INITIAL_CAPACITY)
+  #at = new Int32Array(INITIAL_CAPACITY)
+  #length = new Int32Array(INITIAL_CAPACITY)
+  readonly #older = new Map<number, Version[]>()
+  readonly #buffers: ArrayBufferLike[] = []
+  readonly #bufferIds = new Map<ArrayBufferLike, number>()
+  // Consecutive writes mostly lie in one buffer (a batch, a slab chunk): its number, cached.
+  #lastBuffer: ArrayBufferLike | null = null
+  #lastBufferId = NONE
+  #count = 0
 
   /**
-   * A node for key `text` whose newest version, at `seq`, is `buffer[at .. at + length)`, or a
-   * delete when `buffer` is null. The node keeps the buffer, not a copy of the bytes.
+   * A new unlinked node for key `text` whose newest version, at `seq`, is `buffer[at .. at +
+   * length)`, or a delete when `buffer` is null; returns its number. The node keeps the buffer,
+   * not a copy of the bytes.
    */
-  constructor(text: string, seq: number, buffer: ArrayBufferLike | null, at: number, length: number) {
-    this.text = text
-    this.next = null
-    this.prev = null
-    this.seq = seq
-    this.older = null
-    this.#buffer = buffer
-    this.#at = buffer === null ? -1 : at
-    this.#length = length
+  add(text: string, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): number {
+    const node = this.#count
+    if (node === this.next.length) this.#grow()
+    this.#count = node + 1
+    this.texts.push(text)
+    this.next[node] = NONE
+    this.prev[node] = NONE
+    this.#set(node, seq, buffer, at, length)
+    return node
   }
 
-  /** The key's bytes: a new array on each read. */
-  get key(): Uint8Array {
-    const text = this.text
-    const key = new Uint8Array(text.length)
-    this.copyKey(key)
+  /** Makes `buffer[at .. at + length)` (a delete when `buffer` is null) the newest version of `node`, at `seq`. */
+  setNewest(node: number, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
+    const older = this.#older.get(node)
+    const version: Version = { seq: this.seq[node]!, value: this.value(node) }
+    if (older === undefined) this.#older.set(node, [version])
+    else older.push(version)
+    this.#set(node, seq, buffer, at, length)
+  }
+
+  /** The key of `node`: a new array on each read. */
+  key(node: number): Uint8Array {
+    const key = new Uint8Array(this.texts[node]!.length)
+    this.copyKey(node, key)
     return key
   }
 
   /**
-   * Writes the key's bytes into `out` from offset `at` (default 0), which must have room for
-   * them. Taking an offset spares a caller packing many keys a view per key.
+   * Writes the key of `node` into `out` from offset `at` (default 0), which must have room for
+   * it. Taking an offset spares a caller packing many keys a view per key.
    */
-  copyKey(out: Uint8Array, at = 0): void {
-    const text = this.text
+  copyKey(node: number, out: Uint8Array, at = 0): void {
+    const text = this.texts[node]!
     for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i)
   }
 
-  /** The newest value (`undefined` for a delete): a new view of the same bytes on each read. */
-  get value(): Uint8Array | undefined {
-    return this.#at < 0 ? undefined : new Uint8Array(this.#buffer!, this.#at, this.#length)
+  /** The newest value of `node` (`undefined` for a delete): a new view of the same bytes on each read. */
+  value(node: number): Uint8Array | undefined {
+    const buffer = this.#buffer[node]!
+    return buffer === NONE
+      ? undefined
+      : new Uint8Array(this.#buffers[buffer]!, this.#at[node], this.#length[node])
   }
 
-  /** The buffer holding the newest value's bytes; null for a delete. */
-  get valueBuffer(): ArrayBufferLike | null {
-    return this.#buffer
+  /** The buffer holding the newest value's bytes of `node`; null for a delete. */
+  valueBuffer(node: number): ArrayBufferLike | null {
+    const buffer = this.#buffer[node]!
+    return buffer === NONE ? null : this.#buffers[buffer]!
   }
 
-  /** Where the newest value starts in {@link Node.valueBuffer}. */
-  get valueAt(): number {
-    return this.#at
+  /** Where the newest value of `node` starts in its {@link Nodes.valueBuffer}. */
+  valueAt(node: number): number {
+    return this.#at[node]!
   }
 
-  /** The newest value's length; 0 for a delete. */
-  get valueLength(): number {
-    return this.#length
+  /** The length of the newest value of `node`; 0 for a delete. */
+  valueLength(node: number): number {
+    return this.#length[node]!
   }
 
-  /** Makes `buffer[at .. at + length)` (a delete when `buffer` is null) the newest version, at `seq`. */
-  setNewest(seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
-    this.seq = seq
-    this.#buffer = buffer
-    this.#at = buffer === null ? -1 : at
-    this.#length = buffer === null ? 0 : length
+  /** The older versions of `node`, oldest first, or `undefined` when it has none. */
+  olderOf(node: number): readonly Version[] | undefined {
+    return this.#older.get(node)
   }
+
+  #set(node: number, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
+    this.seq[node] = seq
+    if (buffer === null) {
+      this.#buffer[node] = NONE
+      this.#at[node] = 0
+      this.#length[node] = 0
+      return
+    }
+    if (buffer !== this.#lastBuffer) {
+      let id = this.#bufferIds.get(buffer)
+      if (id === undefined) {
+        id = this.#buffers.push(buffer) - 1
+        this.#bufferIds.set(buffer, id)
+      }
+      this.#lastBuffer = buffer
+      this.#lastBufferId = id
+    }
+    this.#buffer[node] = this.#lastBufferId
+    this.#at[node] = at
+    this.#length[node] = length
+  }
+
+  #grow(): void {
+    const capacity = this.next.length * 2
+    this.next = grown(this.next, new Int32Array(capacity))
+    this.prev = grown(this.prev, new Int32Array(capacity))
+    this.seq = grown(this.seq, new Float64Array(capacity))
+    this.#buffer = grown(this.#buffer, new Int32Array(capacity))
+    this.#at = grown(this.#at, new Int32Array(capacity))
+    this.#length = grown(this.#length, new Int32Array(capacity))
+  }
+}
+
+function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+  to.set(from)
+  return to
 }
 
 // Searches compare keys as `keyText` strings, one character per byte (code = byte value): strings
@@ -103,12 +165,14 @@ export class Node {
 // Keys with shared prefixes are the common case in practice, so they win.
 export { keyText }
 
-// The value of `node`'s newest version with seq ≤ snapshot: `undefined` for a tombstone,
-// `null` when every version is newer than the snapshot.
-export function visibleValue(node: Node, snapshot: number): Uint8Array | undefined | null {
-  if (node.seq <= snapshot) return node.value
-  const older = node.older
-  if (older === null) return null
+/**
+ * The value of the newest version of `node` with seq ≤ snapshot: `undefined` for a tombstone,
+ * `null` when every version is newer than the snapshot.
+ */
+export function visibleValue(nodes: Nodes, node: number, snapshot: number): Uint8Array | undefined | null {
+  if (nodes.seq[node]! <= snapshot) return nodes.value(node)
+  const older = nodes.olderOf(node)
+  if (older === undefined) return null
   for (let i = older.length - 1; i >= 0; i--) {
     const version = older[i]!
     if (version.seq <= snapshot) return version.value

@@ -15,7 +15,7 @@ import type { Cursor } from './cursor.js'
 import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { keyText, type Version, visibleValue } from './memtable-node.js'
+import { keyText, NONE, Nodes, visibleValue } from './memtable-node.js'
 import { NewestEntries } from './newest-entries.js'
 
 /**
@@ -49,7 +49,8 @@ const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ valu
 export class Memtable {
   /** The memtable's number, as the engine assigns it (its log file's number, say). */
   readonly id: number
-  readonly #index = new KeyIndex()
+  readonly #nodes = new Nodes()
+  readonly #index = new KeyIndex(this.#nodes)
   #bytes = 0
   #entries = 0
   #keys = 0
@@ -106,14 +107,8 @@ export class Memtable {
     this.#entries++
     this.#maxSeq = seq
     const found = this.#index.findOrInsert(text, seq, buffer, at, length)
-    if (found === null) {
-      this.#keys++
-      return
-    }
-    const version: Version = { seq: found.seq, value: found.value }
-    if (found.older === null) found.older = [version]
-    else found.older.push(version)
-    found.setNewest(seq, buffer, at, length)
+    if (found === NONE) this.#keys++
+    else this.#nodes.setNewest(found, seq, buffer, at, length)
   }
 
   /**
@@ -129,8 +124,8 @@ export class Memtable {
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
     const node = this.#index.find(text)
-    if (node === undefined) return undefined
-    const value = visibleValue(node, snapshot)
+    if (node === NONE) return undefined
+    const value = visibleValue(this.#nodes, node, snapshot)
     if (value === null) return undefined
     return value === undefined ? DELETED : { value }
   }
@@ -156,12 +151,14 @@ export class Memtable {
 
   /** The smallest key held, at any seq; `undefined` when empty. O(1). */
   get smallestKey(): Uint8Array | undefined {
-    return this.#index.first?.key
+    const first = this.#index.first
+    return first === NONE ? undefined : this.#nodes.key(first)
   }
 
   /** The largest key held, at any seq; `undefined` when empty. O(1). */
   get largestKey(): Uint8Array | undefined {
-    return this.#index.last?.key
+    const last = this.#index.last
+    return last === NONE ? undefined : this.#nodes.key(last)
   }
 
   /** The seq of the last put; 0 when empty. */
@@ -185,7 +182,7 @@ export class Memtable {
    * it is in use (a frozen memtable takes none).
    */
   newest(): NewestEntries {
-    return new NewestEntries(this.#index.first)
+    return new NewestEntries(this.#nodes, this.#index.first)
   }
 
   /**
@@ -193,7 +190,7 @@ export class Memtable {
    * (see flush-job.ts). Later puts must not be made while the job is in use.
    */
   packNewest(options: TableBuilderOptions): FlushJob {
-    return packFlush(this.#index.first, this.#keys, options)
+    return packFlush(this.#nodes, this.#index.first, this.#keys, options)
   }
 
   /**

@@ -11,27 +11,29 @@
  * @module
  */
 import type { TableBuilder } from '@lsmkit/sstable'
-import type { Node } from './memtable-node.js'
+import { NONE, type Nodes } from './memtable-node.js'
 
 // Keys up to this long get a scratch array of their length; longer ones (rare) a new array each.
 const SCRATCH_KEY_LENGTH = 256
 
 /** See the module comment. Single use: it walks forwards once. */
 export class NewestEntries {
-  #node: Node | null
+  readonly #nodes: Nodes
+  #node: number
   readonly #keys: (Uint8Array | undefined)[] = []
   // The last value buffer seen and a view of all of it, which consecutive entries share.
   #buffer: ArrayBufferLike | null = null
   #bytes: Uint8Array = new Uint8Array(0)
 
-  /** A walk from `first` (the memtable's first node) onwards. */
-  constructor(first: Node | null) {
+  /** A walk over `nodes` from `first` (the memtable's first node) onwards. */
+  constructor(nodes: Nodes, first: number) {
+    this.#nodes = nodes
     this.#node = first
   }
 
   /** True once every entry has been added. */
   get done(): boolean {
-    return this.#node === null
+    return this.#node === NONE
   }
 
   /**
@@ -40,35 +42,37 @@ export class NewestEntries {
    * @throws {@link @lsmkit/fs!LsmError} as `TableBuilder.add` does.
    */
   addTo(builder: TableBuilder, limit: number): void {
+    const nodes = this.#nodes
     let node = this.#node
     let added = 0
-    while (node !== null && added < limit) {
+    while (node !== NONE && added < limit) {
       const key = this.#scratchKey(node)
-      const buffer = node.valueBuffer
+      const buffer = nodes.valueBuffer(node)
       if (buffer === null) builder.add(key, undefined)
       else {
         if (buffer !== this.#buffer) {
           this.#buffer = buffer
           this.#bytes = new Uint8Array(buffer)
         }
-        const at = node.valueAt
-        builder.add(key, this.#bytes, at, at + node.valueLength)
+        const at = nodes.valueAt(node)
+        builder.add(key, this.#bytes, at, at + nodes.valueLength(node))
       }
-      node = node.next
+      node = nodes.next[node]!
       added++
     }
     this.#node = node
   }
 
-  #scratchKey(node: Node): Uint8Array {
-    const length = node.text.length
-    if (length > SCRATCH_KEY_LENGTH) return node.key
+  #scratchKey(node: number): Uint8Array {
+    const nodes = this.#nodes
+    const length = nodes.texts[node]!.length
+    if (length > SCRATCH_KEY_LENGTH) return nodes.key(node)
     let key = this.#keys[length]
     if (key === undefined) {
       key = new Uint8Array(length)
       this.#keys[length] = key
     }
-    node.copyKey(key)
+    nodes.copyKey(node, key)
     return key
   }
 }
