@@ -115,6 +115,25 @@ describe('KeyIndex', () => {
     expect(textOf(index, index.nodes.next[held]!)).toBe('n0000')
   })
 
+  it("keeps every node's links, seq and value as the node columns grow", () => {
+    const index = new KeyIndex(new Nodes())
+    const bytes = new Uint8Array(5000)
+    // Past several doublings of the columns, in an order that links nodes far apart.
+    const order = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000)
+    for (const i of order) {
+      bytes[i] = i % 251
+      index.findOrInsert(String(i).padStart(5, '0'), i + 1, bytes.buffer, i, 1)
+    }
+    const keys = Array.from({ length: 5000 }, (_, i) => String(i).padStart(5, '0'))
+    expect(forward(index)).toEqual(keys)
+    expect(backward(index)).toEqual([...keys].reverse())
+    for (let i = 0; i < 5000; i += 97) {
+      const node = index.find(keys[i]!)
+      expect(index.nodes.seq[node]).toBe(i + 1)
+      expect([...index.nodes.value(node)!]).toEqual([i % 251])
+    }
+  })
+
   it('an empty index finds nothing and has no first or last node', () => {
     const index = new KeyIndex(new Nodes())
     expect(index.first).toBe(NONE)
