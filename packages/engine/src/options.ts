@@ -59,6 +59,17 @@ export interface EngineOptions {
   /** Bytes of the block cache shared by this database's tables. Default 32 MiB. */
   readonly blockCacheSize?: number
   /**
+   * Bytes of table files this database holds in memory, whole, so that reads of their blocks
+   * make no system call and check each block's checksum only once. Default 256 MiB; 0 holds
+   * none. Node cannot map files as LevelDB does (up to 1,000 tables on 64-bit systems); this
+   * is the nearest thing, at the price of memory the operating system cannot reclaim. Flushed
+   * and compacted tables are held from the bytes just written; tables found at open are read
+   * whole then. When the next table does not fit, the tables read least recently are dropped
+   * and read from their files, through the block cache, from then on. See `TableMemory` in
+   * `@lsmkit/sstable`.
+   */
+  readonly tableMemorySize?: number
+  /**
    * Build the tables of memtable flushes on a worker thread (one for the whole process, shared
    * by its databases, started at the first flush of 1 MiB or more), so that a bulk load's table
    * building runs on another core. Default `true`.
@@ -100,6 +111,7 @@ const DEFAULTS = {
   blockSize: 4096,
   bloomBitsPerKey: 10,
   blockCacheSize: 32 * 1024 * 1024,
+  tableMemorySize: 256 * 1024 * 1024,
   flushThread: true,
   compactionThread: true,
   l0CompactionTrigger: 4,
@@ -154,6 +166,7 @@ export function resolveOptions(options: EngineOptions | undefined): ResolvedOpti
     blockSize: integer('blockSize', o.blockSize, 256, 1 << 20),
     bloomBitsPerKey: integer('bloomBitsPerKey', o.bloomBitsPerKey, 1, 64),
     blockCacheSize: integer('blockCacheSize', o.blockCacheSize, 0),
+    tableMemorySize: integer('tableMemorySize', o.tableMemorySize, 0),
     flushThread: flag('flushThread', o.flushThread),
     compactionThread: flag('compactionThread', o.compactionThread),
     l0CompactionTrigger: integer('l0CompactionTrigger', o.l0CompactionTrigger, 2),

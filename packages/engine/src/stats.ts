@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { BlockCacheStats } from '@lsmkit/sstable'
+import type { BlockCacheStats, TableMemoryStats } from '@lsmkit/sstable'
 import { LOG_SUFFIX } from './format.js'
 import type { Core, RecoveryReport } from './internal/core.js'
 import { keyRange, levelBytes } from './internal/table-file.js'
@@ -83,6 +83,8 @@ export interface EngineStats {
   readonly recovery: RecoveryReport
   /** The shared block cache. */
   readonly blockCache: BlockCacheStats
+  /** Table files held whole in memory; see the `tableMemorySize` option. */
+  readonly tableMemory: TableMemoryStats
 }
 
 /** Gathers {@link EngineStats} from the engine's state. */
@@ -118,5 +120,6 @@ export function collectStats(core: Core): EngineStats {
     stalls: { ...c.stalls },
     recovery: core.recovery,
     blockCache: core.cache.stats,
+    tableMemory: core.tableMemory.stats,
   }
 }

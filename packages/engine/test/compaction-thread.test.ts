@@ -109,7 +109,13 @@ describe('Compactions on the compaction thread', () => {
   it('a compaction whose input is damaged fails with LEVEL_CORRUPTION, not with whatever the thread said', async () => {
     // No automatic compactions: each db.compact() merges what the test flushed.
     const trigger = { l0CompactionTrigger: 100, l0SlowdownTrigger: 100, l0StopTrigger: 100 }
-    const { fs, options } = memory({ memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES, ...trigger })
+    // Tables read from their files: a held table would be merged from the bytes it was written
+    // from, and the damage below never read.
+    const { fs, options } = memory({
+      memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES,
+      tableMemorySize: 0,
+      ...trigger,
+    })
     const db = await Engine.open('/db', options)
     const value = 'v'.repeat(1000)
     let round = 0
@@ -134,6 +140,29 @@ describe('Compactions on the compaction thread', () => {
     await rejectsWith(db.compact(), 'LEVEL_CORRUPTION')
     expect(db.stats().compactionsOnThread).toBe(1)
     await rejectsWith(db.close(), 'LEVEL_CORRUPTION')
+  })
+
+  it('a compaction merges held tables from memory, without reading their files', async () => {
+    const trigger = { l0CompactionTrigger: 100, l0SlowdownTrigger: 100, l0StopTrigger: 100 }
+    const { fs, options } = memory({ memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES, ...trigger })
+    const db = await Engine.open('/db', options)
+    const value = 'v'.repeat(1000)
+    const count = (1.25 * COMPACTION_THREAD_MIN_BYTES) / 1000
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < count; i++) await db.put(`k${String(i).padStart(6, '0')}`, `${round} ${value}`)
+      await db.flush()
+    }
+    expect(db.stats().tableMemory.tables).toBe(2)
+    // Damage to a file that is never read changes nothing.
+    for (const name of (await fs.list('/db')).filter(isTable)) {
+      const bytes = fs.readFileSync(`/db/${name}`)!
+      bytes[100] = bytes[100]! ^ 0xff
+      fs.writeFileSync(`/db/${name}`, bytes, { durable: true })
+    }
+    await db.compact()
+    expect(db.stats().compactions).toBeGreaterThan(0)
+    expect(text(await db.get('k000007'))).toBe(`1 ${value}`)
+    await db.close()
   })
 
   it('with compactionThread off, no compaction merges on a thread', async () => {

@@ -213,7 +213,8 @@ describe('Options: sizes', () => {
   it('blockSize: tables are cut into data blocks of about that size', async () => {
     const blocks: number[] = []
     for (const blockSize of [256, 16384]) {
-      await using db = await Engine.open('/db', memory({ blockSize }).options)
+      // Tables read from their files, so that every block read passes the cache.
+      await using db = await Engine.open('/db', memory({ blockSize, tableMemorySize: 0 }).options)
       await fill(db, 1000, 60)
       await db.compact()
       await db.iterator().all()
@@ -227,7 +228,7 @@ describe('Options: sizes', () => {
     const reads: number[] = []
     const bytes: number[] = []
     for (const bloomBitsPerKey of [1, 20]) {
-      await using db = await Engine.open('/db', memory({ bloomBitsPerKey }).options)
+      await using db = await Engine.open('/db', memory({ bloomBitsPerKey, tableMemorySize: 0 }).options)
       await fill(db, 1000, 20)
       await db.compact()
       bytes.push(db.stats().levels[1]!.bytes)
@@ -245,7 +246,8 @@ describe('Options: sizes', () => {
     for (const blockCacheSize of [0, undefined]) {
       await using db = await Engine.open(
         '/db',
-        memory(blockCacheSize === undefined ? {} : { blockCacheSize }).options,
+        memory(blockCacheSize === undefined ? { tableMemorySize: 0 } : { blockCacheSize, tableMemorySize: 0 })
+          .options,
       )
       await fill(db, 100, 20)
       await db.flush()
@@ -256,6 +258,52 @@ describe('Options: sizes', () => {
     expect(stats[0]).toMatchObject({ hits: 0, entries: 0, bytes: 0 })
     expect(stats[0]!.misses).toBe(3)
     expect(stats[1]).toMatchObject({ hits: 2, misses: 1, entries: 1 })
+  })
+
+  it('tableMemorySize: tables are held in memory by default, and their reads pass no block cache', async () => {
+    await using db = await Engine.open('/db', memory().options)
+    await fill(db, 1000, 20)
+    await db.compact()
+    const tables = db.stats().levels.reduce((n, level) => n + level.files, 0)
+    expect(db.stats().tableMemory).toMatchObject({ tables, evictions: 0 })
+    for (let i = 0; i < 1000; i += 7)
+      expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBeDefined()
+    expect(db.stats().blockCache).toMatchObject({ hits: 0, misses: 0 })
+  })
+
+  it('tableMemorySize: 0 holds no table, and reads go through the block cache', async () => {
+    await using db = await Engine.open('/db', memory({ tableMemorySize: 0 }).options)
+    await fill(db, 1000, 20)
+    await db.compact()
+    expect(text(await db.get('key00042'))).toBe('42:'.padEnd(20, 'v'))
+    expect(db.stats().tableMemory).toEqual({ bytes: 0, tables: 0, evictions: 0 })
+    expect(db.stats().blockCache.misses).toBeGreaterThan(0)
+  })
+
+  it('tableMemorySize: tables past the budget are dropped from memory and read from their files', async () => {
+    const tableMemorySize = 8 * 1024
+    await using db = await Engine.open('/db', memory({ tableMemorySize, targetFileSize: 4 * 1024 }).options)
+    await fill(db, 2000, 20)
+    await db.compact()
+    const held = db.stats().tableMemory
+    expect(held.bytes).toBeLessThanOrEqual(tableMemorySize)
+    expect(held.evictions).toBeGreaterThan(0)
+    for (let i = 0; i < 2000; i += 13)
+      expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBe(`${i}:`.padEnd(20, 'v'))
+    expect(db.stats().blockCache.misses).toBeGreaterThan(0)
+  })
+
+  it('tableMemorySize: the tables found at open are held', async () => {
+    const { fs, options } = memory()
+    const first = await Engine.open('/db', options)
+    await fill(first, 1000, 20)
+    await first.compact()
+    const tables = first.stats().levels.reduce((n, level) => n + level.files, 0)
+    await first.close()
+    await using db = await Engine.open('/db', { ...options, fs })
+    expect(db.stats().tableMemory.tables).toBe(tables)
+    expect(text(await db.get('key00042'))).toBe('42:'.padEnd(20, 'v'))
+    expect(db.stats().blockCache.misses).toBe(0)
   })
 
   it('l0CompactionTrigger: L0 is compacted once it holds that many tables, not before', async () => {
@@ -309,6 +357,7 @@ describe('Options: validation', () => {
     ['blockSize', [255, (1 << 20) + 1, 1.5]],
     ['bloomBitsPerKey', [0, 65, 2.5, '10']],
     ['blockCacheSize', [-1, 0.5, '8']],
+    ['tableMemorySize', [-1, 0.5, '8']],
     ['flushThread', ['yes', 1, null]],
     ['l0CompactionTrigger', [1, 0, 2.5]],
     ['l0SlowdownTrigger', [1, 'x']],

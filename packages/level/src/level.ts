@@ -49,6 +49,7 @@ const ENGINE_OPTIONS = [
   'blockSize',
   'bloomBitsPerKey',
   'blockCacheSize',
+  'tableMemorySize',
   'l0CompactionTrigger',
   'l0SlowdownTrigger',
   'l0StopTrigger',

@@ -1,7 +1,8 @@
 /**
  * Sorted string tables for lsmkit, in the manner of LevelDB's: a pure {@link TableBuilder}, a
  * durable {@link writeTable}, a {@link TableReader} with a bloom filter, point lookups and
- * bidirectional cursors, and a {@link BlockCache} shared by readers. The format is documented in
+ * bidirectional cursors, a {@link BlockCache} shared by readers, and a {@link TableMemory} that
+ * holds whole tables so that reads skip the file. The format is documented in
  * docs/formats/sstable.md.
  *
  * @module
@@ -21,8 +22,11 @@ export { TableCursor } from './cursor.js'
 /** Limits and the format version written; the rest of the format stays internal. */
 export { MAX_KEY_LENGTH, MAX_VALUE_LENGTH, TABLE_FORMAT_VERSION } from './format.js'
 /** Reading a table. */
-export type { TableReaderOptions } from './reader.js'
+export type { TableHandleOptions, TableReaderOptions } from './reader.js'
 export { TableReader } from './reader.js'
+/** Whole tables held in memory, so that reads skip the file. */
+export type { TableMemoryOptions, TableMemoryStats } from './table-memory.js'
+export { DEFAULT_TABLE_MEMORY_CAPACITY, TableMemory } from './table-memory.js'
 /** Writing a finished table durably, and opening it on the same handle. */
 export type { CreateTableOptions, WriteTableOptions } from './writer.js'
 export { createTable, writeTable } from './writer.js'

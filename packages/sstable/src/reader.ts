@@ -22,6 +22,7 @@ import { BytesHandle } from './internal/bytes-handle.js'
 import { DataBlocks } from './internal/data-blocks.js'
 import { openTableParts, type TableParts } from './internal/open-table.js'
 import type { TableProperties } from './properties.js'
+import type { TableMemory } from './table-memory.js'
 
 /** Options of {@link TableReader.open}. */
 export interface TableReaderOptions {
@@ -33,6 +34,27 @@ export interface TableReaderOptions {
    * block, so a scan reads each block once).
    */
   readonly cache?: BlockCache | undefined
+  /**
+   * Memory that may hold the whole table, shared with other readers; see {@link TableMemory}.
+   * When the table fits, opening reads the whole file once, and its data blocks are read from
+   * memory after that. Default: none, so data blocks are read from the file.
+   */
+  readonly memory?: TableMemory | undefined
+}
+
+/** Options of {@link TableReader.fromHandle}. */
+export interface TableHandleOptions {
+  /** As {@link TableReaderOptions.cache}. */
+  readonly cache?: BlockCache | undefined
+  /** As {@link TableReaderOptions.memory}. */
+  readonly memory?: TableMemory | undefined
+  /**
+   * The whole file's bytes, when the caller has them at hand (it has just written them): a
+   * {@link TableMemory} then holds these instead of reading the file again. They must be
+   * exactly the file's bytes and must not change while the reader is open. Ignored without
+   * `memory`.
+   */
+  readonly contents?: Uint8Array | undefined
 }
 
 /**
@@ -88,7 +110,20 @@ export class TableReader {
     const fs = options.fs ?? new NodeFileSystem()
     const handle = await fs.open(path, 'read')
     try {
-      return new TableReader(path, handle, openTableParts(path, handle), options.cache)
+      const memory = options.memory
+      const size = handle.size()
+      if (memory === undefined || !memory.fits(size))
+        return new TableReader(path, handle, openTableParts(path, handle), options.cache)
+      // Parts are checked from the bytes to be held, so that what is held is what was checked.
+      const bytes = await handle.read(0, size)
+      const reader = new TableReader(
+        path,
+        handle,
+        openTableParts(path, new BytesHandle(path, bytes)),
+        options.cache,
+      )
+      reader.#blocks.hold(memory, bytes)
+      return reader
     } catch (err) {
       await handle.close()
       throw err
@@ -104,11 +139,21 @@ export class TableReader {
    *
    * @throws {@link @lsmkit/fs!LsmError} as {@link TableReader.open} does, but never `ENOENT`.
    */
-  static fromHandle(
-    handle: FileHandle,
-    options: { readonly cache?: BlockCache | undefined } = {},
-  ): TableReader {
-    return new TableReader(handle.path, handle, openTableParts(handle.path, handle), options.cache)
+  static fromHandle(handle: FileHandle, options: TableHandleOptions = {}): TableReader {
+    const { memory, contents } = options
+    const path = handle.path
+    if (memory === undefined || !memory.fits(handle.size()))
+      return new TableReader(path, handle, openTableParts(path, handle), options.cache)
+    const size = handle.size()
+    const bytes = contents !== undefined && contents.length === size ? contents : handle.readSync(0, size)
+    const reader = new TableReader(
+      path,
+      handle,
+      openTableParts(path, new BytesHandle(path, bytes)),
+      options.cache,
+    )
+    reader.#blocks.hold(memory, bytes)
+    return reader
   }
 
   /**
@@ -126,6 +171,19 @@ export class TableReader {
   ): Promise<TableReader> {
     const handle = new BytesHandle(name, bytes)
     return new TableReader(name, handle, openTableParts(name, handle), options.cache)
+  }
+
+  /** True while a {@link TableMemory} holds the table, so that its blocks are read from memory. */
+  get held(): boolean {
+    return this.#blocks.held
+  }
+
+  /**
+   * A copy of the whole file, which the caller owns, while a {@link TableMemory} holds the
+   * table; undefined when it does not. Cheaper than reading the file again, and the same bytes.
+   */
+  copyHeld(): Uint8Array | undefined {
+    return this.#blocks.copyHeld()
   }
 
   /** The table's first key. Do not modify it. */

@@ -6,6 +6,7 @@
 import type { FileHandle, FileSystem } from '@lsmkit/fs'
 import type { BlockCache } from './block-cache.js'
 import { TableReader } from './reader.js'
+import type { TableMemory } from './table-memory.js'
 
 /** Options of {@link writeTable}. */
 export interface WriteTableOptions {
@@ -41,6 +42,11 @@ export async function writeTable(path: string, bytes: Uint8Array, options: Write
 export interface CreateTableOptions extends WriteTableOptions {
   /** The block cache the returned reader shares. Default: none. */
   readonly cache?: BlockCache | undefined
+  /**
+   * Memory that may hold the new table; see {@link TableMemory}. It holds `bytes` themselves,
+   * which must then not change while the reader is open. Default: none.
+   */
+  readonly memory?: TableMemory | undefined
 }
 
 /**
@@ -59,7 +65,7 @@ export async function createTable(
 ): Promise<TableReader> {
   const handle = await writeSynced(path, bytes, options.fs)
   try {
-    return TableReader.fromHandle(handle, { cache: options.cache })
+    return TableReader.fromHandle(handle, { cache: options.cache, memory: options.memory, contents: bytes })
   } catch (err) {
     await handle.close().catch(() => {})
     throw err

@@ -212,8 +212,12 @@ async function mergeOnThread(
   return merged
 }
 
-// A table's whole file, read through the file-system seam into memory this call owns.
+// A table's whole file, in memory this call owns: a copy of the held bytes when the table is
+// held (a copy costs less than the open, read and close, each a wait for the event loop), else
+// read through the file-system seam.
 async function readWhole(core: Core, table: TableFile): Promise<Uint8Array> {
+  const held = table.reader.copyHeld()
+  if (held !== undefined) return held
   const handle = await core.options.fs.open(table.reader.path, 'read')
   try {
     const bytes = await handle.read(0, table.size)

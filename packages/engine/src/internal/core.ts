@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { ErrorCode, type FileLock, isLsmError, LsmError } from '@lsmkit/fs'
 import type { LogWriter } from '@lsmkit/log'
 import { writeManifest } from '@lsmkit/manifest'
-import type { BlockCache } from '@lsmkit/sstable'
+import type { BlockCache, TableMemory } from '@lsmkit/sstable'
 import { fileName, LEVEL_COUNT, LOG_SUFFIX, TABLE_SUFFIX } from '../format.js'
 import type { ResolvedOptions } from '../options.js'
 import type { BuildThread } from './build-thread.js'
@@ -93,6 +93,8 @@ export class Core {
     readonly dir: string,
     readonly options: ResolvedOptions,
     readonly cache: BlockCache,
+    /** Table files held whole in memory; see the `tableMemorySize` option. */
+    readonly tableMemory: TableMemory,
     readonly lock: FileLock,
     readonly recovery: RecoveryReport,
     mem: Memtable,

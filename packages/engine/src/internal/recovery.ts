@@ -8,7 +8,7 @@ import { dirname, join } from 'node:path'
 import { ErrorCode, isCorruption, LsmError } from '@lsmkit/fs'
 import { LogReader, LogWriter } from '@lsmkit/log'
 import { readManifest, removeStaleManifestTemp } from '@lsmkit/manifest'
-import { BlockCache, TableReader } from '@lsmkit/sstable'
+import { BlockCache, TableMemory, TableReader } from '@lsmkit/sstable'
 import { fileName, LEVEL_COUNT, LOCK_FILE, LOG_SUFFIX, parseFileName, TABLE_SUFFIX } from '../format.js'
 import type { ResolvedOptions } from '../options.js'
 import { Core } from './core.js'
@@ -56,6 +56,7 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
     await fs.syncDir(dir)
 
     const cache = new BlockCache({ capacityBytes: o.blockCacheSize })
+    const memory = new TableMemory({ capacityBytes: o.tableMemorySize })
     const levels: TableFile[][] = Array.from({ length: LEVEL_COUNT }, () => [])
     const onDisk = new Set(files.map((f) => f.name))
     for (const [level, ids] of (state?.levels ?? []).entries()) {
@@ -67,7 +68,7 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
             file: path,
           })
         }
-        const table = new TableFile(id, await TableReader.open(path, { fs, cache }))
+        const table = new TableFile(id, await TableReader.open(path, { fs, cache, memory }))
         tables.push(table)
         levels[level]!.push(table)
       }
@@ -101,7 +102,7 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
       filesRemoved: removed,
       millis: performance.now() - started,
     }
-    const core = new Core(dir, o, cache, lock, report, mem, levels, nextFileNumber)
+    const core = new Core(dir, o, cache, memory, lock, report, mem, levels, nextFileNumber)
     core.seq = replay.seq
     core.imms = replay.memtables.reverse()
     for (const f of logs) core.logIds.add(f.id)

@@ -27,7 +27,11 @@ export function yieldToEventLoop(): Promise<void> {
  */
 export async function writeTableFile(core: Core, id: number, bytes: Uint8Array): Promise<TableFile> {
   const fs = core.options.fs
-  const reader = await createTable(core.path(id, TABLE_SUFFIX), bytes, { fs, cache: core.cache })
+  const reader = await createTable(core.path(id, TABLE_SUFFIX), bytes, {
+    fs,
+    cache: core.cache,
+    memory: core.tableMemory,
+  })
   try {
     await fs.syncDir(core.dir)
   } catch (err) {

@@ -10,17 +10,25 @@ import { keyText } from '../compare.js'
 import type { TableBlocks } from '../cursor.js'
 import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
 import type { TableIndex } from '../index-block.js'
+import type { HeldTable, TableMemory } from '../table-memory.js'
 import { corruption, type Location } from './corruption.js'
 import { checkBlock } from './trailer.js'
 
 /**
  * The data blocks of one open table, as lookups and cursors see them: found through the
- * index, read with `readSync`, checked, and cached when the reader has a cache.
+ * index, read with `readSync`, checked, and cached when the reader has a cache; or, while a
+ * {@link TableMemory} holds the table, parsed from the file's bytes in memory, each block
+ * checked once and kept.
  */
-export class DataBlocks implements TableBlocks {
+export class DataBlocks implements TableBlocks, HeldTable {
   readonly count: number
   closed = false
+  lastUse = 0
   readonly #cacheId: number
+  // While held: the whole file, and the blocks parsed from it so far (each checked first).
+  #bytes: Uint8Array | undefined
+  #parsed: (Block | undefined)[] | undefined
+  #memory: TableMemory | undefined
 
   constructor(
     readonly path: string,
@@ -56,8 +64,37 @@ export class DataBlocks implements TableBlocks {
     return lo
   }
 
+  /** True while a {@link TableMemory} holds the table. */
+  get held(): boolean {
+    return this.#bytes !== undefined
+  }
+
+  /**
+   * Asks `memory` to hold the table, whose whole file is `bytes`, which must not change. False
+   * when it does not fit; blocks are then read from the file as before.
+   */
+  hold(memory: TableMemory, bytes: Uint8Array): boolean {
+    this.#memory = memory
+    this.#bytes = bytes
+    this.#parsed = new Array<Block | undefined>(this.count)
+    if (memory.admit(this, bytes.length)) return true
+    this.drop()
+    return false
+  }
+
+  /** A copy of the whole file while held, else undefined. */
+  copyHeld(): Uint8Array | undefined {
+    return this.#bytes?.slice()
+  }
+
+  drop(): void {
+    this.#bytes = undefined
+    this.#parsed = undefined
+  }
+
   release(): void {
     this.cache?.release(this.#cacheId)
+    this.#memory?.release(this)
   }
 
   readLength(i: number): number {
@@ -66,6 +103,11 @@ export class DataBlocks implements TableBlocks {
 
   load(i: number, into?: Uint8Array): Block {
     this.checkOpen()
+    const parsed = this.#parsed
+    if (parsed !== undefined) {
+      this.lastUse = this.#memory!.clock++
+      return parsed[i] ?? this.#parseHeld(parsed, i)
+    }
     const offset = this.index.offsets[i]!
     const cached = this.cache?.lookup(this.#cacheId, offset)
     if (cached !== undefined) return cached
@@ -86,6 +128,17 @@ export class DataBlocks implements TableBlocks {
       throw err
     }
     cache?.insert(this.#cacheId, offset, block, used)
+    return block
+  }
+
+  // A held block's first read: checked and parsed from memory, then kept. A damaged block is
+  // not kept, so every read of it fails as a read from the file would.
+  #parseHeld(parsed: (Block | undefined)[], i: number): Block {
+    const offset = this.index.offsets[i]!
+    const length = this.readLength(i)
+    const at = { file: this.path, offset, what: 'data block' }
+    const block = this.#parse(this.#bytes!.subarray(offset, offset + length), length, at)
+    parsed[i] = block
     return block
   }
 
