@@ -224,6 +224,19 @@ describe('Options: sizes', () => {
     expect(blocks[1]).toBeLessThan(10)
   })
 
+  it('blockRestartInterval: a shorter interval writes more restart points, so larger tables', async () => {
+    const bytes: number[] = []
+    for (const blockRestartInterval of [1, 64]) {
+      await using db = await Engine.open('/db', memory({ blockRestartInterval }).options)
+      await fill(db, 1000, 20)
+      await db.compact()
+      expect(text(await db.get('key00042'))).toBe('42:'.padEnd(20, 'v'))
+      bytes.push(db.stats().levels[1]!.bytes)
+    }
+    // Each restart point stores its key whole (about 6 bytes more here) and a 4-byte offset.
+    expect(bytes[0]! - bytes[1]!).toBeGreaterThan(1000 * 8)
+  })
+
   it('bloomBitsPerKey: more bits per key make the filter spare more block reads for missing keys', async () => {
     const reads: number[] = []
     const bytes: number[] = []
@@ -355,6 +368,7 @@ describe('Options: validation', () => {
     ['logBlockSize', [31, 65537, 100.5, '128']],
     ['targetFileSize', [1023, 0, 2.5, '2']],
     ['blockSize', [255, (1 << 20) + 1, 1.5]],
+    ['blockRestartInterval', [0, 65536, 2.5, '4']],
     ['bloomBitsPerKey', [0, 65, 2.5, '10']],
     ['blockCacheSize', [-1, 0.5, '8']],
     ['tableMemorySize', [-1, 0.5, '8']],

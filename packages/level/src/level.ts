@@ -47,6 +47,7 @@ const ENGINE_OPTIONS = [
   'logBlockSize',
   'targetFileSize',
   'blockSize',
+  'blockRestartInterval',
   'bloomBitsPerKey',
   'blockCacheSize',
   'tableMemorySize',

@@ -145,7 +145,7 @@ async function merge(
 ): Promise<TableFile[]> {
   const o = core.options
   const options: MergeOptions = {
-    table: { blockSize: o.blockSize, bitsPerKey: o.bloomBitsPerKey },
+    table: { blockSize: o.blockSize, restartInterval: o.blockRestartInterval, bitsPerKey: o.bloomBitsPerKey },
     targetFileSize: o.targetFileSize,
     dropTombstones,
   }

@@ -19,7 +19,11 @@ export async function flushOldest(core: Core): Promise<void> {
   if (imm === undefined) return
   let table: TableFile | undefined
   if (imm.entryCount > 0) {
-    const options = { blockSize: core.options.blockSize, bitsPerKey: core.options.bloomBitsPerKey }
+    const options = {
+      blockSize: core.options.blockSize,
+      restartInterval: core.options.blockRestartInterval,
+      bitsPerKey: core.options.bloomBitsPerKey,
+    }
     const built = await buildOnThread(core, imm, options)
     if (built !== undefined) core.counters.flushesOnThread++
     const bytes = built ?? (await buildHere(imm, options))
