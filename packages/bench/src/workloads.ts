@@ -87,10 +87,14 @@ export function shuffled(count: number, seed: number): number[] {
   return out
 }
 
+/**
+ * Bytes of the files under `dir` now. An engine's background compaction may delete a file
+ * between the listing and its stat (LevelDB did, in a full run): such a file counts as gone.
+ */
 export function diskBytes(dir: string): number {
   let total = 0
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name)).size
+    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.size ?? 0
   }
   return total
 }

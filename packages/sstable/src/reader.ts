@@ -10,6 +10,9 @@
  * disk blocks the event loop for that read: at open, for the table's filter and index (about
  * 2% of a table of the default options).
  *
+ * A reader given a {@link TableMemory} that can hold its table reads the whole file at open
+ * (or keeps the bytes it was created from), and its data blocks come from that memory instead.
+ *
  * @module
  */
 import { ErrorCode, type FileHandle, type FileSystem, LsmError, NodeFileSystem } from '@lsmkit/fs'
