@@ -94,7 +94,8 @@ export function shuffled(count: number, seed: number): number[] {
 export function diskBytes(dir: string): number {
   let total = 0
   for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) total += statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.size ?? 0
+    if (entry.isFile())
+      total += statSync(join(entry.parentPath, entry.name), { throwIfNoEntry: false })?.size ?? 0
   }
   return total
 }

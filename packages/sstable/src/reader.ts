@@ -10,8 +10,8 @@
  * disk blocks the event loop for that read: at open, for the table's filter and index (about
  * 2% of a table of the default options).
  *
- * A reader given a {@link TableMemory} that can hold its table reads the whole file at open
- * (or keeps the bytes it was created from), and its data blocks come from that memory instead.
+ * A reader given a {@link TableMemory} with room for its table reads the whole file at its first
+ * data-block read, and its data blocks come from that memory from then on.
  *
  * @module
  */
@@ -39,8 +39,8 @@ export interface TableReaderOptions {
   readonly cache?: BlockCache | undefined
   /**
    * Memory that may hold the whole table, shared with other readers; see {@link TableMemory}.
-   * When the table fits, opening reads the whole file once, and its data blocks are read from
-   * memory after that. Default: none, so data blocks are read from the file.
+   * When it has room at the table's first data-block read, the file is read whole then, and
+   * data blocks come from memory after that. Default: none, so they are read from the file.
    */
   readonly memory?: TableMemory | undefined
 }
@@ -52,10 +52,10 @@ export interface TableHandleOptions {
   /** As {@link TableReaderOptions.memory}. */
   readonly memory?: TableMemory | undefined
   /**
-   * The whole file's bytes, when the caller has them at hand (it has just written them): a
-   * {@link TableMemory} then holds these instead of reading the file again. They must be
-   * exactly the file's bytes and must not change while the reader is open. Ignored without
-   * `memory`.
+   * The whole file's bytes, when the caller has them at hand (it has just written them). If
+   * `memory` already holds some table (its readers are being read from), it holds these at
+   * once, without reading the file at the first read; otherwise they are ignored. They must be
+   * exactly the file's bytes and must not change while the reader is open.
    */
   readonly contents?: Uint8Array | undefined
 }
@@ -91,13 +91,26 @@ export class TableReader {
   readonly #smallestText: string
   readonly #largestText: string
 
-  private constructor(path: string, handle: FileHandle, parts: TableParts, cache: BlockCache | undefined) {
+  private constructor(
+    path: string,
+    handle: FileHandle,
+    parts: TableParts,
+    options: { readonly cache?: BlockCache | undefined; readonly memory?: TableMemory | undefined },
+  ) {
     this.path = path
     this.fileSize = parts.fileSize
     this.#handle = handle
     this.#props = parts.props
     this.#filter = parts.filter
-    this.#blocks = new DataBlocks(path, handle, parts.index, cache, parts.version)
+    this.#blocks = new DataBlocks(
+      path,
+      handle,
+      parts.index,
+      options.cache,
+      parts.version,
+      parts.fileSize,
+      options.memory,
+    )
     this.#smallestText = keyText(parts.props.smallestKey)
     this.#largestText = keyText(parts.props.largestKey)
   }
@@ -113,20 +126,7 @@ export class TableReader {
     const fs = options.fs ?? new NodeFileSystem()
     const handle = await fs.open(path, 'read')
     try {
-      const memory = options.memory
-      const size = handle.size()
-      if (memory === undefined || !memory.fits(size))
-        return new TableReader(path, handle, openTableParts(path, handle), options.cache)
-      // Parts are checked from the bytes to be held, so that what is held is what was checked.
-      const bytes = await handle.read(0, size)
-      const reader = new TableReader(
-        path,
-        handle,
-        openTableParts(path, new BytesHandle(path, bytes)),
-        options.cache,
-      )
-      reader.#blocks.hold(memory, bytes)
-      return reader
+      return new TableReader(path, handle, openTableParts(path, handle), options)
     } catch (err) {
       await handle.close()
       throw err
@@ -143,19 +143,10 @@ export class TableReader {
    * @throws {@link @lsmkit/fs!LsmError} as {@link TableReader.open} does, but never `ENOENT`.
    */
   static fromHandle(handle: FileHandle, options: TableHandleOptions = {}): TableReader {
+    const reader = new TableReader(handle.path, handle, openTableParts(handle.path, handle), options)
     const { memory, contents } = options
-    const path = handle.path
-    if (memory === undefined || !memory.fits(handle.size()))
-      return new TableReader(path, handle, openTableParts(path, handle), options.cache)
-    const size = handle.size()
-    const bytes = contents !== undefined && contents.length === size ? contents : handle.readSync(0, size)
-    const reader = new TableReader(
-      path,
-      handle,
-      openTableParts(path, new BytesHandle(path, bytes)),
-      options.cache,
-    )
-    reader.#blocks.hold(memory, bytes)
+    if (memory !== undefined && contents !== undefined && memory.stats.tables > 0)
+      reader.#blocks.holdContents(contents)
     return reader
   }
 
@@ -170,10 +161,10 @@ export class TableReader {
   static async fromBytes(
     bytes: Uint8Array,
     name = '<memory>',
-    options: { readonly cache?: BlockCache } = {},
+    options: { readonly cache?: BlockCache | undefined } = {},
   ): Promise<TableReader> {
     const handle = new BytesHandle(name, bytes)
-    return new TableReader(name, handle, openTableParts(name, handle), options.cache)
+    return new TableReader(name, handle, openTableParts(name, handle), options)
   }
 
   /** True while a {@link TableMemory} holds the table, so that its blocks are read from memory. */

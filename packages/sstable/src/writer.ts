@@ -43,8 +43,9 @@ export interface CreateTableOptions extends WriteTableOptions {
   /** The block cache the returned reader shares. Default: none. */
   readonly cache?: BlockCache | undefined
   /**
-   * Memory that may hold the new table; see {@link TableMemory}. It holds `bytes` themselves,
-   * which must then not change while the reader is open. Default: none.
+   * Memory that may hold the new table; see {@link TableMemory}. While it holds other tables,
+   * the new one is held at once from `bytes`, which must then not change; otherwise from its
+   * first read. Default: none.
    */
   readonly memory?: TableMemory | undefined
 }

@@ -10,25 +10,25 @@ import { keyText } from '../compare.js'
 import type { TableBlocks } from '../cursor.js'
 import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
 import type { TableIndex } from '../index-block.js'
-import type { HeldTable, TableMemory } from '../table-memory.js'
+import type { TableMemory } from '../table-memory.js'
 import { corruption, type Location } from './corruption.js'
 import { checkBlock } from './trailer.js'
 
 /**
  * The data blocks of one open table, as lookups and cursors see them: found through the
- * index, read with `readSync`, checked, and cached when the reader has a cache; or, while a
+ * index, read with `readSync`, checked, and cached when the reader has a cache; or, once a
  * {@link TableMemory} holds the table, parsed from the file's bytes in memory, each block
  * checked once and kept.
  */
-export class DataBlocks implements TableBlocks, HeldTable {
+export class DataBlocks implements TableBlocks {
   readonly count: number
   closed = false
-  lastUse = 0
   readonly #cacheId: number
-  // While held: the whole file, and the blocks parsed from it so far (each checked first).
+  // Once held: the whole file, and the blocks parsed from it so far (each checked first).
   #bytes: Uint8Array | undefined
   #parsed: (Block | undefined)[] | undefined
-  #memory: TableMemory | undefined
+  // Set when the whole file read short, so that it is not tried at every read.
+  #holdFailed = false
 
   constructor(
     readonly path: string,
@@ -37,6 +37,10 @@ export class DataBlocks implements TableBlocks, HeldTable {
     readonly cache: BlockCache | undefined,
     /** The table's format version, which says how its blocks are checksummed. */
     readonly version: number,
+    /** The file's size. */
+    readonly fileSize: number,
+    /** The memory that may hold the table from its first data-block read on. */
+    readonly memory: TableMemory | undefined,
   ) {
     this.count = index.offsets.length
     this.#cacheId = cache?.newId() ?? 0
@@ -69,32 +73,16 @@ export class DataBlocks implements TableBlocks, HeldTable {
     return this.#bytes !== undefined
   }
 
-  /**
-   * Asks `memory` to hold the table, whose whole file is `bytes`, which must not change. False
-   * when it does not fit; blocks are then read from the file as before.
-   */
-  hold(memory: TableMemory, bytes: Uint8Array): boolean {
-    this.#memory = memory
-    this.#bytes = bytes
-    this.#parsed = new Array<Block | undefined>(this.count)
-    if (memory.admit(this, bytes.length)) return true
-    this.drop()
-    return false
-  }
-
   /** A copy of the whole file while held, else undefined. */
   copyHeld(): Uint8Array | undefined {
     return this.#bytes?.slice()
   }
 
-  drop(): void {
-    this.#bytes = undefined
-    this.#parsed = undefined
-  }
-
   release(): void {
     this.cache?.release(this.#cacheId)
-    this.#memory?.release(this)
+    this.memory?.release(this)
+    this.#bytes = undefined
+    this.#parsed = undefined
   }
 
   readLength(i: number): number {
@@ -103,11 +91,9 @@ export class DataBlocks implements TableBlocks, HeldTable {
 
   load(i: number, into?: Uint8Array): Block {
     this.checkOpen()
-    const parsed = this.#parsed
-    if (parsed !== undefined) {
-      this.lastUse = this.#memory!.clock++
-      return parsed[i] ?? this.#parseHeld(parsed, i)
-    }
+    // A read that would not fill the cache (a compaction's) does not bring the table in either.
+    const parsed = this.#parsed ?? (into === undefined ? this.#hold() : undefined)
+    if (parsed !== undefined) return parsed[i] ?? this.#parseHeld(parsed, i)
     const offset = this.index.offsets[i]!
     const cached = this.cache?.lookup(this.#cacheId, offset)
     if (cached !== undefined) return cached
@@ -129,6 +115,30 @@ export class DataBlocks implements TableBlocks, HeldTable {
     }
     cache?.insert(this.#cacheId, offset, block, used)
     return block
+  }
+
+  /** Holds the table from `bytes`, its whole file, when the memory has room; see TableHandleOptions. */
+  holdContents(bytes: Uint8Array): void {
+    const memory = this.memory
+    if (memory === undefined || bytes.length !== this.fileSize || !memory.admit(this, this.fileSize)) return
+    this.#bytes = bytes
+    this.#parsed = new Array<Block | undefined>(this.count)
+  }
+
+  // Reads the whole file into memory, when the memory has room for it. A read error is the
+  // read's to report, as a block read's would be; a short read (the file changed) leaves the
+  // table to be read block by block, which reports the damage where it lies.
+  #hold(): (Block | undefined)[] | undefined {
+    const memory = this.memory
+    if (memory === undefined || this.#holdFailed || !memory.hasRoom(this.fileSize)) return undefined
+    const bytes = this.handle.readSync(0, this.fileSize)
+    if (bytes.length !== this.fileSize || !memory.admit(this, this.fileSize)) {
+      this.#holdFailed = true
+      return undefined
+    }
+    this.#bytes = bytes
+    this.#parsed = new Array<Block | undefined>(this.count)
+    return this.#parsed
   }
 
   // A held block's first read: checked and parsed from memory, then kept. A damaged block is
