@@ -70,11 +70,12 @@ export interface EngineOptions {
    * Bytes of table files this database holds in memory, whole, so that reads of their blocks
    * make no system call and check each block's checksum only once. Default 256 MiB; 0 holds
    * none. Node cannot map files as LevelDB does (up to 1,000 tables on 64-bit systems); this
-   * is the nearest thing, at the price of memory the operating system cannot reclaim. Flushed
-   * and compacted tables are held from the bytes just written; tables found at open are read
-   * whole then. When the next table does not fit, the tables read least recently are dropped
-   * and read from their files, through the block cache, from then on. See `TableMemory` in
-   * `@lsmkit/sstable`.
+   * is the nearest thing, at the price of memory the operating system cannot reclaim. A table
+   * is held from its first read (a get or an iterator, not a compaction) while the budget has
+   * room, and a table written while others are held is held at once from the bytes just
+   * written. Nothing is evicted: a held table's room comes back when a compaction has replaced
+   * it. Tables that do not fit are read from their files, through the block cache. See
+   * `TableMemory` in `@lsmkit/sstable`.
    */
   readonly tableMemorySize?: number
   /**
