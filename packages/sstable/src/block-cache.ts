@@ -10,9 +10,9 @@
  *
  * @module
  */
-import { ErrorCode, LsmError } from '@lsmkit/fs'
 import type { Block } from './block.js'
 import { BLOCK_TRAILER_SIZE } from './format.js'
+import { checkCapacity } from './internal/capacity.js'
 
 /** Options of {@link BlockCache}. */
 export interface BlockCacheOptions {
@@ -76,14 +76,7 @@ export class BlockCache {
 
   /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `capacityBytes` is not a non-negative integer. */
   constructor(options: BlockCacheOptions = {}) {
-    const capacity = options.capacityBytes ?? DEFAULT_BLOCK_CACHE_CAPACITY
-    if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 0) {
-      throw new LsmError(
-        ErrorCode.INVALID_OPTION,
-        `sstable: capacityBytes must be a non-negative integer, got ${String(capacity)}`,
-      )
-    }
-    this.capacityBytes = capacity
+    this.capacityBytes = checkCapacity('capacityBytes', options.capacityBytes, DEFAULT_BLOCK_CACHE_CAPACITY)
   }
 
   /** The counters now. */

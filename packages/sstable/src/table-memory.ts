@@ -25,7 +25,7 @@
  *
  * @module
  */
-import { ErrorCode, LsmError } from '@lsmkit/fs'
+import { checkCapacity } from './internal/capacity.js'
 
 /** Options of {@link TableMemory}. */
 export interface TableMemoryOptions {
@@ -67,14 +67,11 @@ export class TableMemory {
 
   /** @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_OPTION` when `capacityBytes` is not a non-negative integer. */
   constructor(options: TableMemoryOptions = {}) {
-    const capacity = options.capacityBytes ?? DEFAULT_TABLE_MEMORY_CAPACITY
-    if (typeof capacity !== 'number' || !Number.isSafeInteger(capacity) || capacity < 0) {
-      throw new LsmError(
-        ErrorCode.INVALID_OPTION,
-        `sstable: table memory capacity must be a non-negative integer; got ${String(capacity)}`,
-      )
-    }
-    this.capacityBytes = capacity
+    this.capacityBytes = checkCapacity(
+      'table memory capacity',
+      options.capacityBytes,
+      DEFAULT_TABLE_MEMORY_CAPACITY,
+    )
   }
 
   /** Current use. */
