@@ -3,7 +3,18 @@ import { Engine, type EngineOptions, LOG_SUFFIX } from '@lsmkit/engine'
 import type { MemoryFileSystem } from '@lsmkit/fs'
 import { decodeLogHeader } from '@lsmkit/log'
 import { describe, expect, it } from 'vitest'
-import { contents, isTable, memory, observed, rejectsWith, settle, tempDir, text, utf8 } from './support.js'
+import {
+  contents,
+  fill,
+  isTable,
+  memory,
+  observed,
+  rejectsWith,
+  settle,
+  tempDir,
+  text,
+  utf8,
+} from './support.js'
 
 const isLog = (name: string): boolean => name.endsWith(LOG_SUFFIX)
 
@@ -12,10 +23,6 @@ async function logPaths(fs: MemoryFileSystem): Promise<string[]> {
 }
 
 /** Puts `count` keys with `bytes`-byte values. */
-async function fill(db: Engine, count: number, bytes: number): Promise<void> {
-  for (let i = 0; i < count; i++) await db.put(`key${String(i).padStart(5, '0')}`, `${i}:`.padEnd(bytes, 'v'))
-}
-
 describe('Options: where and whether to open', () => {
   it('fs: keeps every file on the file system given', async () => {
     const { fs, options } = memory()
@@ -271,55 +278,6 @@ describe('Options: sizes', () => {
     expect(stats[0]).toMatchObject({ hits: 0, entries: 0, bytes: 0 })
     expect(stats[0]!.misses).toBe(3)
     expect(stats[1]).toMatchObject({ hits: 2, misses: 1, entries: 1 })
-  })
-
-  it('tableMemorySize: tables are held in memory by default once read, and then pass no block cache', async () => {
-    await using db = await Engine.open('/db', memory().options)
-    await fill(db, 1000, 20)
-    await db.compact()
-    expect(db.stats().tableMemory.tables).toBe(0)
-    const before = db.stats().blockCache
-    for (let i = 0; i < 1000; i += 7)
-      expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBeDefined()
-    const tables = db.stats().levels.reduce((n, level) => n + level.files, 0)
-    expect(db.stats().tableMemory.tables).toBe(tables)
-    expect(db.stats().blockCache).toMatchObject({ hits: before.hits, misses: before.misses })
-  })
-
-  it('tableMemorySize: 0 holds no table, and reads go through the block cache', async () => {
-    await using db = await Engine.open('/db', memory({ tableMemorySize: 0 }).options)
-    await fill(db, 1000, 20)
-    await db.compact()
-    expect(text(await db.get('key00042'))).toBe('42:'.padEnd(20, 'v'))
-    expect(db.stats().tableMemory).toEqual({ bytes: 0, tables: 0 })
-    expect(db.stats().blockCache.misses).toBeGreaterThan(0)
-  })
-
-  it('tableMemorySize: tables past the budget are read from their files', async () => {
-    const tableMemorySize = 8 * 1024
-    await using db = await Engine.open('/db', memory({ tableMemorySize, targetFileSize: 4 * 1024 }).options)
-    await fill(db, 2000, 20)
-    await db.compact()
-    for (let i = 0; i < 2000; i += 13)
-      expect(text(await db.get(`key${String(i).padStart(5, '0')}`))).toBe(`${i}:`.padEnd(20, 'v'))
-    const held = db.stats().tableMemory
-    expect(held.tables).toBeGreaterThan(0)
-    expect(held.bytes).toBeLessThanOrEqual(tableMemorySize)
-    expect(db.stats().blockCache.misses).toBeGreaterThan(0)
-  })
-
-  it('tableMemorySize: the tables found at open are held once read', async () => {
-    const { fs, options } = memory()
-    const first = await Engine.open('/db', options)
-    await fill(first, 1000, 20)
-    await first.compact()
-    const tables = first.stats().levels.reduce((n, level) => n + level.files, 0)
-    await first.close()
-    await using db = await Engine.open('/db', { ...options, fs })
-    expect(await db.iterator().all()).toHaveLength(1000)
-    expect(db.stats().tableMemory.tables).toBe(tables)
-    expect(text(await db.get('key00042'))).toBe('42:'.padEnd(20, 'v'))
-    expect(db.stats().blockCache.misses).toBe(0)
   })
 
   it('l0CompactionTrigger: L0 is compacted once it holds that many tables, not before', async () => {

@@ -217,3 +217,8 @@ export async function cutPower(
   await db?.close().catch(() => {})
   fs.powerCut(options)
 }
+
+/** Puts `count` keys `key00000`… with values of `bytes` bytes, `${i}:` padded with 'v'. */
+export async function fill(db: Engine, count: number, bytes: number): Promise<void> {
+  for (let i = 0; i < count; i++) await db.put(`key${String(i).padStart(5, '0')}`, `${i}:`.padEnd(bytes, 'v'))
+}
