@@ -56,7 +56,9 @@ export interface FileHandle {
   /**
    * Appends `data` at the end of the file, synchronously, handing it to the operating system:
    * after it returns, the bytes survive a crash of this process but not a power cut.
-   * A partial write is retried until every byte is written or an error is thrown.
+   * A partial write is retried until every byte is written or an error is thrown. Once it
+   * returns, `data` is the caller's again, to reuse or release (the log reuses its buffer, the
+   * engine detaches a written table's memory): an implementation copies what it keeps.
    *
    * @throws `LEVEL_IO_ERROR` with `EBADF` on a file opened in `'read'` mode.
    */
