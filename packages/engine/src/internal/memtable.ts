@@ -15,6 +15,7 @@ import type { Cursor } from './cursor.js'
 import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
+import { MemtableFilter } from './memtable-filter.js'
 import { keyText, NONE, Nodes, visibleValue } from './memtable-node.js'
 import { NewestEntries } from './newest-entries.js'
 
@@ -51,6 +52,7 @@ export class Memtable {
   readonly id: number
   readonly #nodes = new Nodes()
   readonly #index = new KeyIndex(this.#nodes)
+  readonly #filter = new MemtableFilter()
   #bytes = 0
   #entries = 0
   #keys = 0
@@ -107,8 +109,10 @@ export class Memtable {
     this.#entries++
     this.#maxSeq = seq
     const found = this.#index.findOrInsert(text, seq, buffer, at, length)
-    if (found === NONE) this.#keys++
-    else this.#nodes.setNewest(found, seq, buffer, at, length)
+    if (found === NONE) {
+      this.#keys++
+      this.#filter.add(text)
+    } else this.#nodes.setNewest(found, seq, buffer, at, length)
   }
 
   /**
@@ -123,6 +127,7 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
+    if (!this.#filter.mayContain(text)) return undefined
     const node = this.#index.find(text)
     if (node === NONE) return undefined
     const value = visibleValue(this.#nodes, node, snapshot)

@@ -1,0 +1,76 @@
+/**
+ * A bloom filter over a memtable's keys, so that a get for a key the memtable does not hold
+ * skips its search (RocksDB's `memtable_whole_key_filtering`, which lsmkit keeps on).
+ *
+ * Why: most gets look for keys that are in a table, not in the memtable, and every one of them
+ * searched the memtable first: about fifteen string comparisons spread over the heap, some
+ * 0.6 µs for a memtable of the bench's 35,000 keys. A probe here costs one hash of the key's
+ * text and one 32-bit word.
+ *
+ * Each key sets three bits of one word (a blocked filter: one memory access per probe). The
+ * filter keeps at least 16 bits per key, doubling when the memtable outgrows it and re-adding
+ * every key from the hashes it keeps (4 bytes a key), so it needs no size up front. Nothing is
+ * ever removed, since a memtable never loses a key. Nothing here is persisted.
+ *
+ * @module
+ */
+
+const MIN_WORDS = 256
+// Bits per key below which the filter doubles; at 16, three bits in one word give about 1%
+// false positives.
+const BITS_PER_KEY = 16
+
+/** Keys added so far, by their text; a probe may say yes wrongly, never no wrongly. */
+export class MemtableFilter {
+  #words = new Int32Array(MIN_WORDS)
+  // Every key's hash, so that a doubling re-adds keys without hashing their texts again.
+  #hashes = new Int32Array(MIN_WORDS)
+  #keys = 0
+
+  /** Adds `text`. */
+  add(text: string): void {
+    const h = textHash(text)
+    if (this.#keys === this.#hashes.length) {
+      const hashes = new Int32Array(this.#hashes.length * 2)
+      hashes.set(this.#hashes)
+      this.#hashes = hashes
+    }
+    this.#hashes[this.#keys++] = h
+    if (this.#keys * BITS_PER_KEY > this.#words.length * 32) {
+      this.#words = new Int32Array(this.#words.length * 2)
+      for (let i = 0; i < this.#keys; i++) this.#set(this.#hashes[i]!)
+    } else this.#set(h)
+  }
+
+  /** False when `text` was certainly never added. */
+  mayContain(text: string): boolean {
+    const h = textHash(text)
+    const word = this.#words[h & (this.#words.length - 1)]!
+    const mask = bitsOf(h)
+    return (word & mask) === mask
+  }
+
+  #set(h: number): void {
+    const at = h & (this.#words.length - 1)
+    this.#words[at] = this.#words[at]! | bitsOf(h)
+  }
+}
+
+// Three bits of a word, from hash bits that do not choose the word (those are the low ones).
+function bitsOf(h: number): number {
+  const g = Math.imul(h, 0x9e3779b9)
+  return (1 << (g >>> 27)) | (1 << ((g >>> 22) & 31)) | (1 << ((g >>> 17) & 31))
+}
+
+// FNV-1a over the text's character codes, then a finalizer so that every output bit depends on
+// every input bit (FNV's low bits mix poorly, and they choose the word).
+function textHash(text: string): number {
+  let h = 0x811c9dc5
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+  h ^= h >>> 16
+  h = Math.imul(h, 0x85ebca6b)
+  h ^= h >>> 13
+  h = Math.imul(h, 0xc2b2ae35)
+  h ^= h >>> 16
+  return h
+}
