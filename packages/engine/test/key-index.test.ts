@@ -19,9 +19,29 @@ const manyTexts = fc
 // minutes and would still leave more than a leaf's worth of them.
 const RUNS = { numRuns: 100, endOnFailure: true }
 
+// Adds a node for `text` at `seq` and links it, as the memtable does for a key it does not hold.
+function insert(
+  index: KeyIndex,
+  text: string,
+  seq: number,
+  buffer: ArrayBufferLike | null = null,
+  at = 0,
+  length = 0,
+): number {
+  const node = index.nodes.add(text, seq, buffer, at, length)
+  index.insert(node, text)
+  return node
+}
+
+// An index of `texts`, each key linked at its first write (the memtable's map skips the rest).
 function build(texts: readonly string[]): KeyIndex {
   const index = new KeyIndex(new Nodes())
-  for (const [i, text] of texts.entries()) index.findOrInsert(text, i + 1, null, 0, 0)
+  const held = new Set<string>()
+  for (const [i, text] of texts.entries()) {
+    if (held.has(text)) continue
+    held.add(text)
+    insert(index, text, i + 1)
+  }
   return index
 }
 
@@ -75,23 +95,14 @@ describe('KeyIndex', () => {
     )
   })
 
-  it('returns the existing node for a key already held, and leaves it where it was', () => {
-    const index = build(['b', 'a', 'c'])
-    const held = index.find('b')
-    expect(index.findOrInsert('b', 9, null, 0, 0)).toBe(held)
-    expect(index.nodes.seq[held]).toBe(1)
-    expect(forward(index)).toEqual(['a', 'b', 'c'])
-  })
-
-  it('returns NONE for a new key, whose node carries the seq and value given', () => {
-    const index = new KeyIndex(new Nodes())
+  it('links a key at the place of its order and leaves its node carrying the seq and value given', () => {
+    const index = build(['b', 'd'])
     // The value lies inside a larger buffer, as values inside encoded writes do.
     const buffer = Uint8Array.of(1, 2, 3, 7, 8, 9)
-    const value = buffer.subarray(3, 5)
-    expect(index.findOrInsert('k', 5, buffer.buffer, 3, 2)).toBe(NONE)
-    const node = index.find('k')
+    const node = insert(index, 'c', 5, buffer.buffer, 3, 2)
+    expect(forward(index)).toEqual(['b', 'c', 'd'])
     expect(index.nodes.seq[node]).toBe(5)
-    expect(index.nodes.value(node)).toEqual(value)
+    expect(index.nodes.value(node)).toEqual(buffer.subarray(3, 5))
   })
 
   it('keeps order when every key goes in front of all others, as a descending load does', () => {
@@ -108,8 +119,8 @@ describe('KeyIndex', () => {
     // Both neighbours of 'm' change many times while the leaves around it split.
     for (let i = 0; i < 4 * LEAF_CAPACITY; i++) {
       const gap = String(i).padStart(4, '0')
-      index.findOrInsert(`l${gap}`, i + 2, null, 0, 0)
-      index.findOrInsert(`n${gap}`, i + 2, null, 0, 0)
+      insert(index, `l${gap}`, i + 2)
+      insert(index, `n${gap}`, i + 2)
     }
     expect(textOf(index, index.nodes.prev[held]!)).toBe(`l${String(4 * LEAF_CAPACITY - 1).padStart(4, '0')}`)
     expect(textOf(index, index.nodes.next[held]!)).toBe('n0000')
@@ -122,7 +133,7 @@ describe('KeyIndex', () => {
     const order = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000)
     for (const i of order) {
       bytes[i] = i % 251
-      index.findOrInsert(String(i).padStart(5, '0'), i + 1, bytes.buffer, i, 1)
+      insert(index, String(i).padStart(5, '0'), i + 1, bytes.buffer, i, 1)
     }
     const keys = Array.from({ length: 5000 }, (_, i) => String(i).padStart(5, '0'))
     expect(forward(index)).toEqual(keys)

@@ -1,6 +1,8 @@
 /**
  * A memtable's flush as data a worker thread can build a table from: the newest version of
- * every key, in key order, packed without copying the values that live in shared memory.
+ * every key, packed without copying the values that live in shared memory. The entries come in
+ * key order, or in the order their keys were first written, which the worker then sorts
+ * (key-order.ts): a memtable orders its keys only when something needs the order.
  *
  * The engine encodes writes into memory carved from `SharedArrayBuffer`s (see slab.ts), so a
  * flush hands the worker those buffers and, per entry, where its value lies; only the keys are
@@ -11,6 +13,7 @@
  * @module
  */
 import { TableBuilder, type TableBuilderOptions } from '@lsmkit/sstable'
+import { keyOrder } from './key-order.js'
 import { NONE, type Nodes } from './memtable-node.js'
 
 /** Per entry, four numbers in {@link FlushJob.entries}. */
@@ -31,15 +34,26 @@ export interface FlushJob {
   readonly buffers: readonly SharedArrayBuffer[]
   /** Values that lie in no shared buffer, copied. */
   readonly side: Uint8Array
+  /**
+   * False when `entries` are in the order the keys were first written, not in key order: the
+   * builder then sorts them, on its own thread.
+   */
+  readonly sorted: boolean
 }
 
-/** Packs `nodes` from `first` on (at most `count` of them) into a job for a builder of `options`. */
+/**
+ * Packs the first `count` nodes of `nodes` (every key of a memtable) into a job for a builder
+ * of `options`: walking the key-order list from `first`, or, when `first` is undefined, in the
+ * order the nodes were added, which is key order only when `sorted` says so.
+ */
 export function packFlush(
   nodes: Nodes,
-  first: number,
   count: number,
   options: TableBuilderOptions,
+  first: number | undefined,
+  sorted: boolean,
 ): FlushJob {
+  const linked = first !== undefined
   const entries = new Int32Array(count * FIELDS)
   let keys: Uint8Array = new Uint8Array(Math.max(64, count * 24))
   let keyEnd = 0
@@ -51,7 +65,11 @@ export function packFlush(
   let lastIndex = 0
   let e = 0
   const next = nodes.next
-  for (let node = first; node !== NONE && e < entries.length; node = next[node]!) {
+  for (
+    let node = linked ? first : 0;
+    node !== NONE && node < count && e < entries.length;
+    node = linked ? next[node]! : node + 1
+  ) {
     const keyLength = nodes.texts[node]!.length
     if (keyEnd + keyLength > keys.length) keys = grown(keys, keyEnd, keyEnd + keyLength)
     nodes.copyKey(node, keys, keyEnd)
@@ -86,6 +104,7 @@ export function packFlush(
     keys: keys.subarray(0, keyEnd),
     buffers,
     side: side.subarray(0, sideEnd),
+    sorted: linked || sorted,
   }
 }
 
@@ -107,12 +126,13 @@ function addEntries(builder: TableBuilder, job: FlushJob): void {
   const { entries, keys, side } = job
   const values = job.buffers.map((buffer) => new Uint8Array(buffer))
   const keyBuffer = keys.buffer
-  let keyStart = keys.byteOffset
-  for (let e = 0; e < entries.length; e += FIELDS) {
+  const order = job.sorted ? undefined : entryOrder(entries, keys)
+  for (let n = 0; n < entries.length; n += FIELDS) {
+    const e = order === undefined ? n : order[n / FIELDS]! * FIELDS
+    const keyStart = keys.byteOffset + (e === 0 ? 0 : entries[e - FIELDS]!)
     const keyEnd = keys.byteOffset + entries[e]!
     // A view made by the constructor: see BlockBuilder.add on subarray().
     const key = new Uint8Array(keyBuffer, keyStart, keyEnd - keyStart)
-    keyStart = keyEnd
     const index = entries[e + 1]!
     if (index === DELETED) builder.add(key, undefined)
     else {
@@ -120,6 +140,21 @@ function addEntries(builder: TableBuilder, job: FlushJob): void {
       builder.add(key, index === SIDE ? side : values[index]!, at, at + entries[e + 3]!)
     }
   }
+}
+
+// The entries' numbers in key order (see key-order.ts).
+function entryOrder(entries: Int32Array, keys: Uint8Array): Int32Array {
+  const count = entries.length / FIELDS
+  const starts = new Int32Array(count)
+  const lengths = new Int32Array(count)
+  let start = keys.byteOffset
+  for (let i = 0; i < count; i++) {
+    const end = keys.byteOffset + entries[i * FIELDS]!
+    starts[i] = start
+    lengths[i] = end - start
+    start = end
+  }
+  return keyOrder(new Uint8Array(keys.buffer), starts, lengths)
 }
 
 function grown(bytes: Uint8Array, used: number, needed: number): Uint8Array {

@@ -75,18 +75,11 @@ export class KeyIndex {
   }
 
   /**
-   * The node of `text` when the key is held; otherwise links in a new node for it, whose
-   * value is `buffer[at .. at + length)` (a delete when `buffer` is null) at `seq`, and returns
-   * {@link NONE}. Keys above the last one, as an in-order load writes them, need one
-   * comparison and no search.
+   * Links in `node`, already added to the nodes, whose key is `text`. REQUIRES: the index does
+   * not hold `text` (the memtable's map says which keys are new). Keys above the last one, as
+   * an in-order load writes them, need one comparison and no search.
    */
-  findOrInsert(
-    text: string,
-    seq: number,
-    buffer: ArrayBufferLike | null,
-    at: number,
-    length: number,
-  ): number {
+  insert(node: number, text: string): void {
     const last = this.last
     let leaf: number
     let slot: number
@@ -95,12 +88,9 @@ export class KeyIndex {
       slot = this.#texts[leaf]!.length
     } else {
       leaf = this.#leafOf(text)
-      const texts = this.#texts[leaf]!
-      slot = lowerBound(texts, text)
-      if (slot < texts.length && texts[slot] === text) return this.#ids[leaf]![slot]!
+      slot = lowerBound(this.#texts[leaf]!, text)
     }
-    this.#link(this.nodes.add(text, seq, buffer, at, length), text, leaf, slot)
-    return NONE
+    this.#link(node, text, leaf, slot)
   }
 
   // Puts `node` (key `text`) at slot `at` of leaf `leaf` (where a search for its key ended) and

@@ -3,9 +3,21 @@
  * the manner of LevelDB's `MemTable`. Every version carries the sequence number of the write
  * that made it, so a reader at an older snapshot still sees what was there then.
  *
- * Where LevelDB keeps a skip list, the keys live in a {@link KeyIndex}: a linked list in key
- * order that cursors walk (forwards and backwards in O(1) a step), searched through sorted
- * leaf arrays. Nodes are never removed, so a cursor's node stays valid however the index grows.
+ * Where LevelDB keeps a skip list, keys live in a {@link KeyIndex}, a linked list in key order
+ * that cursors walk (forwards and backwards in O(1) a step), searched through sorted leaf
+ * arrays; nodes are never removed, so a cursor's node stays valid however the index grows. But
+ * only a key above every key held (as an in-order load writes them) joins the index at once,
+ * at its end. Any other new key goes into a hash map and is put in order only when something
+ * needs the order:
+ * - a cursor links the keys waiting into the index;
+ * - a flush with keys waiting hands every key over as written, and the build thread sorts them
+ *   (flush-job.ts, key-order.ts).
+ *
+ * Why: inserting a random key into the index searched about fifteen keys scattered over the
+ * heap, about 1.3 µs of a random put on this project's machine, on the writer's thread, which
+ * single awaited writes wait for. A map finds a key in about one probe, and a radix sort of a
+ * flush's keys on the build thread takes about 5 ms for 31,000 of them (see
+ * `docs/guides/performance.md`, "Eleventh round").
  *
  * @module
  */
@@ -52,7 +64,14 @@ export class Memtable {
   readonly id: number
   readonly #nodes = new Nodes()
   readonly #index = new KeyIndex(this.#nodes)
+  // Every key is in #index, in #byText, or in both, and in #filter. A key above every key held
+  // (an in-order load's) goes straight to the end of the index, which costs one comparison. Any
+  // other new key goes into #byText, key text → node, and waits in #pending until a read needs
+  // the order.
+  readonly #byText = new Map<string, number>()
   readonly #filter = new MemtableFilter()
+  #pending: number[] = []
+  #largest = ''
   #bytes = 0
   #entries = 0
   #keys = 0
@@ -66,7 +85,8 @@ export class Memtable {
   /**
    * Adds a version of `key`: `value`, or a tombstone when `value` is `undefined`.
    * REQUIRES: `seq` is greater than every seq put before (the engine's sequence numbers).
-   * O(log n) expected.
+   * O(1) expected for a key above every key held or written again, and for a new key among
+   * keys written in random order (it waits for its order); O(log n) at most.
    */
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
     if (value === undefined) this.#insert(keyText(key), seq, null, 0, 0, key.length)
@@ -108,18 +128,49 @@ export class Memtable {
     this.#bytes += keyLength + length + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
-    const found = this.#index.findOrInsert(text, seq, buffer, at, length)
-    if (found === NONE) {
-      this.#keys++
+    if (this.#keys === 0 || text > this.#largest) {
+      this.#index.insert(this.#nodes.add(text, seq, buffer, at, length), text)
       this.#filter.add(text)
-    } else this.#nodes.setNewest(found, seq, buffer, at, length)
+      this.#largest = text
+      this.#keys++
+      return
+    }
+    const found = this.#find(text)
+    if (found !== NONE) {
+      this.#nodes.setNewest(found, seq, buffer, at, length)
+      return
+    }
+    const node = this.#nodes.add(text, seq, buffer, at, length)
+    this.#byText.set(text, node)
+    this.#filter.add(text)
+    this.#pending.push(node)
+    this.#keys++
+  }
+
+  // The node of `text`, or NONE. The filter answers most lookups of absent keys alone: a probe
+  // of the map touches key strings of other entries, cold in a large heap.
+  #find(text: string): number {
+    if (!this.#filter.mayContain(text)) return NONE
+    const node = this.#byText.get(text)
+    if (node !== undefined) return node
+    return this.#index.find(text)
+  }
+
+  // Links every pending node into the index, in key order.
+  #link(): void {
+    const pending = this.#pending
+    if (pending.length === 0) return
+    const texts = this.#nodes.texts
+    pending.sort((a, b) => (texts[a]! < texts[b]! ? -1 : 1))
+    for (const node of pending) this.#index.insert(node, texts[node]!)
+    this.#pending = []
   }
 
   /**
    * The newest version of `key` with seq ≤ `snapshot`: `{ value }`, where `value` is
    * `undefined` when that version is a delete (the key is gone: look no further), or
    * `undefined` when this memtable holds no such version (look in older sources). The result
-   * for a delete is a shared frozen object. O(log n) expected. `text` is `keyText(key)`, for
+   * for a delete is a shared frozen object. O(1) expected. `text` is `keyText(key)`, for
    * a caller that has it already.
    */
   get(
@@ -127,8 +178,7 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
-    if (!this.#filter.mayContain(text)) return undefined
-    const node = this.#index.find(text)
+    const node = this.#find(text)
     if (node === NONE) return undefined
     const value = visibleValue(this.#nodes, node, snapshot)
     if (value === null) return undefined
@@ -154,14 +204,16 @@ export class Memtable {
     return this.#keys
   }
 
-  /** The smallest key held, at any seq; `undefined` when empty. O(1). */
+  /** The smallest key held, at any seq; `undefined` when empty. Orders new keys, as {@link Memtable.cursor} does. */
   get smallestKey(): Uint8Array | undefined {
+    this.#link()
     const first = this.#index.first
     return first === NONE ? undefined : this.#nodes.key(first)
   }
 
-  /** The largest key held, at any seq; `undefined` when empty. O(1). */
+  /** The largest key held, at any seq; `undefined` when empty. Orders new keys, as {@link Memtable.cursor} does. */
   get largestKey(): Uint8Array | undefined {
+    this.#link()
     const last = this.#index.last
     return last === NONE ? undefined : this.#nodes.key(last)
   }
@@ -174,10 +226,12 @@ export class Memtable {
   /**
    * A cursor, unpositioned, over the keys with a version at seq ≤ `snapshot`, each showing its
    * newest such version (a delete as value `undefined`). It also never sees writes put after
-   * it was made, whatever `snapshot` says. Seeks are O(log n) expected; next and prev O(1)
-   * plus the hidden nodes they skip.
+   * it was made, whatever `snapshot` says. Making it puts the keys written since the last
+   * ordered read in order, O(k log n) for k of them; each key is ordered once. Seeks are
+   * O(log n); next and prev O(1) plus the hidden nodes they skip.
    */
   cursor(snapshot = Infinity): Cursor {
+    this.#link()
     return new MemtableCursor(this.#index, Math.min(snapshot, this.#maxSeq))
   }
 
@@ -187,15 +241,19 @@ export class Memtable {
    * it is in use (a frozen memtable takes none).
    */
   newest(): NewestEntries {
+    this.#link()
     return new NewestEntries(this.#nodes, this.#index.first)
   }
 
   /**
    * What {@link Memtable.newest} walks, packed for a builder of `options` on another thread
-   * (see flush-job.ts). Later puts must not be made while the job is in use.
+   * (see flush-job.ts): in key order, or, when nothing has needed the order yet, as written,
+   * for the builder to sort. Later puts must not be made while the job is in use.
    */
   packNewest(options: TableBuilderOptions): FlushJob {
-    return packFlush(this.#nodes, this.#index.first, this.#keys, options)
+    // With keys waiting for their order, they all go as written, and the build thread sorts them.
+    if (this.#pending.length > 0) return packFlush(this.#nodes, this.#keys, options, undefined, false)
+    return packFlush(this.#nodes, this.#keys, options, this.#index.first, true)
   }
 
   /**
