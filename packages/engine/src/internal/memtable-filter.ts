@@ -24,16 +24,18 @@ const MIN_WORDS = 256
 // 0.3–1.1% false positives on the bench's keys.
 const BITS_PER_KEY = 16
 
-/** Keys added so far, by their text; a probe may say yes wrongly, never no wrongly. */
+/**
+ * Keys added so far, by their {@link keyHash}; a probe may say yes wrongly, never no wrongly.
+ * The caller hashes each key once, for both the probe and the add a new key makes.
+ */
 export class MemtableFilter {
   #words = new Int32Array(MIN_WORDS)
-  // Every key's hash, so that a doubling re-adds keys without hashing their texts again.
+  // Every key's hash, so that a doubling re-adds keys without hashing them again.
   #hashes = new Int32Array(MIN_WORDS)
   #keys = 0
 
-  /** Adds `text`. */
-  add(text: string): void {
-    const h = textHash(text)
+  /** Adds the key whose {@link keyHash} is `h`. */
+  add(h: number): void {
     if (this.#keys === this.#hashes.length) {
       const hashes = new Int32Array(this.#hashes.length * 2)
       hashes.set(this.#hashes)
@@ -46,9 +48,8 @@ export class MemtableFilter {
     } else this.#set(h)
   }
 
-  /** False when `text` was certainly never added. */
-  mayContain(text: string): boolean {
-    const h = textHash(text)
+  /** False when the key whose {@link keyHash} is `h` was certainly never added. */
+  mayContain(h: number): boolean {
     const word = this.#words[h & (this.#words.length - 1)]!
     const mask = bitsOf(h)
     return (word & mask) === mask
@@ -66,11 +67,31 @@ function bitsOf(h: number): number {
   return (1 << (g >>> 27)) | (1 << ((g >>> 22) & 31)) | (1 << ((g >>> 17) & 31))
 }
 
-// FNV-1a over the text's character codes, then a finalizer so that every output bit depends on
-// every input bit (FNV's low bits mix poorly, and they choose the word).
-function textHash(text: string): number {
-  let h = 0x811c9dc5
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193)
+/**
+ * The hash the filter takes for the key `bytes[start, end)`: MurmurHash3's 32-bit mixing (Austin
+ * Appleby's public-domain design), four bytes a step. The hash only lives in memory, so it is
+ * free to change. Four bytes a step matters: one multiply per byte, as FNV-1a takes, cost about
+ * 80 ns for a 16-byte key on this project's machine, since each multiply waits for the one
+ * before.
+ */
+export function keyHash(bytes: Uint8Array, start: number, end: number): number {
+  let h = end - start
+  let i = start
+  for (; i + 4 <= end; i += 4) {
+    let k = bytes[i]! | (bytes[i + 1]! << 8) | (bytes[i + 2]! << 16) | (bytes[i + 3]! << 24)
+    k = Math.imul(k, 0xcc9e2d51)
+    k = Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+    h ^= k
+    h = (h << 13) | (h >>> 19)
+    h = (Math.imul(h, 5) + 0xe6546b64) | 0
+  }
+  if (i < end) {
+    let k = bytes[i]!
+    if (i + 1 < end) k |= bytes[i + 1]! << 8
+    if (i + 2 < end) k |= bytes[i + 2]! << 16
+    k = Math.imul(k, 0xcc9e2d51)
+    h ^= Math.imul((k << 15) | (k >>> 17), 0x1b873593)
+  }
   h ^= h >>> 16
   h = Math.imul(h, 0x85ebca6b)
   h ^= h >>> 13

@@ -27,7 +27,7 @@ import type { Cursor } from './cursor.js'
 import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { MemtableFilter } from './memtable-filter.js'
+import { keyHash, MemtableFilter } from './memtable-filter.js'
 import { keyText, NONE, Nodes, visibleValue } from './memtable-node.js'
 import { NewestEntries } from './newest-entries.js'
 
@@ -89,8 +89,10 @@ export class Memtable {
    * keys written in random order (it waits for its order); O(log n) at most.
    */
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
-    if (value === undefined) this.#insert(keyText(key), seq, null, 0, 0, key.length)
-    else this.#insert(keyText(key), seq, value.buffer, value.byteOffset, value.length, key.length)
+    const text = keyText(key)
+    const hash = keyHash(key, 0, key.length)
+    if (value === undefined) this.#insert(text, hash, seq, null, 0, 0, key.length)
+    else this.#insert(text, hash, seq, value.buffer, value.byteOffset, value.length, key.length)
   }
 
   /**
@@ -110,8 +112,9 @@ export class Memtable {
       const keyAt = pos + ENTRY_HEADER_SIZE
       const valueAt = keyAt + keyLength
       const text = keyTextOf(batch, keyAt, valueAt)
-      if (valueLength === 0) this.#insert(text, ++seq, null, 0, 0, keyLength)
-      else this.#insert(text, ++seq, buffer, base + valueAt, valueLength, keyLength)
+      const hash = keyHash(batch, keyAt, valueAt)
+      if (valueLength === 0) this.#insert(text, hash, ++seq, null, 0, 0, keyLength)
+      else this.#insert(text, hash, ++seq, buffer, base + valueAt, valueLength, keyLength)
       pos = valueAt + valueLength
     }
     return seq
@@ -119,6 +122,7 @@ export class Memtable {
 
   #insert(
     text: string,
+    hash: number,
     seq: number,
     buffer: ArrayBufferLike | null,
     at: number,
@@ -130,27 +134,27 @@ export class Memtable {
     this.#maxSeq = seq
     if (this.#keys === 0 || text > this.#largest) {
       this.#index.insert(this.#nodes.add(text, seq, buffer, at, length), text)
-      this.#filter.add(text)
+      this.#filter.add(hash)
       this.#largest = text
       this.#keys++
       return
     }
-    const found = this.#find(text)
+    const found = this.#find(text, hash)
     if (found !== NONE) {
       this.#nodes.setNewest(found, seq, buffer, at, length)
       return
     }
     const node = this.#nodes.add(text, seq, buffer, at, length)
     this.#byText.set(text, node)
-    this.#filter.add(text)
+    this.#filter.add(hash)
     this.#pending.push(node)
     this.#keys++
   }
 
   // The node of `text`, or NONE. The filter answers most lookups of absent keys alone: a probe
   // of the map touches key strings of other entries, cold in a large heap.
-  #find(text: string): number {
-    if (!this.#filter.mayContain(text)) return NONE
+  #find(text: string, hash: number): number {
+    if (!this.#filter.mayContain(hash)) return NONE
     const node = this.#byText.get(text)
     if (node !== undefined) return node
     return this.#index.find(text)
@@ -178,7 +182,7 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
-    const node = this.#find(text)
+    const node = this.#find(text, keyHash(key, 0, key.length))
     if (node === NONE) return undefined
     const value = visibleValue(this.#nodes, node, snapshot)
     if (value === null) return undefined
