@@ -455,4 +455,25 @@ describe('Memtable', () => {
     for (const { key, value } of cursorMade.entries()) direct.add(key, value)
     expect(buildFlush(job)).toEqual(direct.finish().bytes)
   })
+
+  it('keeps finding, ordering and flushing every key once its hash map has passed its limit', () => {
+    const mem = new Memtable(1, 4)
+    const order = Array.from({ length: 40 }, (_, i) => (i * 17) % 40)
+    let seq = 0
+    for (const i of order) mem.put(utf8(`k${String(i).padStart(2, '0')}`), utf8(`v${i}`), ++seq)
+    mem.put(utf8('k07'), utf8('again'), ++seq)
+    for (let i = 0; i < 40; i++) {
+      const found = mem.get(utf8(`k${String(i).padStart(2, '0')}`))
+      expect(found?.value && hex(found.value)).toBe(hex(utf8(i === 7 ? 'again' : `v${i}`)))
+    }
+    expect(mem.keyCount).toBe(40)
+    const direct = new TableBuilder({})
+    const keys: string[] = []
+    for (const { key, value } of mem.entries()) {
+      keys.push(hex(key))
+      direct.add(key, value)
+    }
+    expect(keys).toEqual(Array.from({ length: 40 }, (_, i) => hex(utf8(`k${String(i).padStart(2, '0')}`))))
+    expect(buildFlush(mem.packNewest({}))).toEqual(direct.finish().bytes)
+  })
 })

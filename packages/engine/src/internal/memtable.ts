@@ -42,6 +42,13 @@ export const MEMTABLE_ENTRY_OVERHEAD = 32
 const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ value: undefined })
 
 /**
+ * Most keys a memtable's hash map holds: V8's `Map` throws past 2^24 entries. A memtable of
+ * tiny entries can hold more than that when `memtableSize` is over about half a GiB; its map
+ * then hands its keys to the index and starts again empty.
+ */
+export const MEMTABLE_MAP_LIMIT = 2 ** 23
+
+/**
  * An ordered in-memory map from key to versions, the engine's write buffer. Keys order
  * bytewise ({@link compareKeys}). Single-threaded like all of JavaScript: a cursor may stay
  * open across later writes, which it does not see.
@@ -72,14 +79,19 @@ export class Memtable {
   readonly #filter = new MemtableFilter()
   #pending: number[] = []
   #largest = ''
+  readonly #mapLimit: number
   #bytes = 0
   #entries = 0
   #keys = 0
   #maxSeq = 0
 
-  /** An empty memtable numbered `id`. */
-  constructor(id: number) {
+  /**
+   * An empty memtable numbered `id`. `mapLimit` is how many keys its hash map holds before
+   * they move to the index ({@link MEMTABLE_MAP_LIMIT}; lower only in tests).
+   */
+  constructor(id: number, mapLimit = MEMTABLE_MAP_LIMIT) {
     this.id = id
+    this.#mapLimit = mapLimit
   }
 
   /**
@@ -145,6 +157,11 @@ export class Memtable {
       return
     }
     const node = this.#nodes.add(text, seq, buffer, at, length)
+    if (this.#byText.size >= this.#mapLimit) {
+      // The keys in the map all wait for their order; once linked, the index finds them.
+      this.#link()
+      this.#byText.clear()
+    }
     this.#byText.set(text, node)
     this.#filter.add(hash)
     this.#pending.push(node)
