@@ -43,8 +43,8 @@ describe('MemtableFilter', () => {
   })
 })
 
-describe('Memtable gets behind the filter', () => {
-  it('finds every key put, deletes included, after the filter has grown', () => {
+describe('Memtable gets behind the filter and the map', () => {
+  it('finds every key put, deletes included, and no other, after the filter and the map have grown', () => {
     const mem = new Memtable(1)
     for (let i = 0; i < 20_000; i++) mem.put(utf8(`k${i}`), i % 7 === 0 ? undefined : utf8(`v${i}`), i + 1)
     for (let i = 0; i < 20_000; i++) {
@@ -52,6 +52,7 @@ describe('Memtable gets behind the filter', () => {
       expect(found).toBeDefined()
       expect(text(found!.value)).toBe(i % 7 === 0 ? undefined : `v${i}`)
     }
+    expect(mem.get(utf8('k20000'))).toBeUndefined()
   })
 
   it('finds keys added from an encoded batch', () => {

@@ -38,6 +38,13 @@ const KB = 'x'.repeat(1000)
  * with the active memtable full and two frozen ones, whose first flush is held at its table's
  * open until `hold.release()`. Closes the database when disposed.
  */
+// Waits at least `ms` by the clock. One timer is not enough: libuv counts a timer from the time
+// its loop iteration began, so under load a timer of 20 ms can fire almost at once.
+async function pause(ms: number): Promise<void> {
+  const until = performance.now() + ms
+  while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1))
+}
+
 async function twoFrozen() {
   const { fs, options } = observed({ memtableSize: 1024 })
   const db = await Engine.open('/db', options)
@@ -311,7 +318,7 @@ describe('Write stall accounting', () => {
     })
     for (let i = 0; db.stats().memtables[0]!.bytes < 4096; i++) await db.put(`fill${i}`, KB)
     const stalled = db.put('late', 'v')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await pause(20)
     release()
     await flushing
     await stalled
@@ -337,7 +344,7 @@ describe('Write stall accounting', () => {
     await using held = await twoFrozen()
     const { db, hold } = held
     const stalled = db.put('d', '4')
-    await new Promise((resolve) => setTimeout(resolve, 20))
+    await pause(20)
     hold.release()
     await stalled
     expect(db.stats().stalls.memtables).toBeGreaterThanOrEqual(10)
