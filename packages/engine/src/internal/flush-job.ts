@@ -26,7 +26,10 @@ const SIDE = -2
 export interface FlushJob {
   /** The table builder's options. */
   readonly options: TableBuilderOptions
-  /** Entries in key order, four numbers each: key end in `keys`, buffer index, value start, value length. */
+  /**
+   * Entries, four numbers each: key end in `keys`, buffer index, value start, value length. In
+   * key order unless {@link FlushJob.sorted} is false.
+   */
   readonly entries: Int32Array
   /** Every key, back to back. */
   readonly keys: Uint8Array
