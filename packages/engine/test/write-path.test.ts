@@ -39,7 +39,9 @@ const KB = 'x'.repeat(1000)
  * open until `hold.release()`. Closes the database when disposed.
  */
 // Waits at least `ms` by the clock. One timer is not enough: libuv counts a timer from the time
-// its loop iteration began, so under load a timer of 20 ms can fire almost at once.
+// its loop iteration began, so under load a timer of 20 ms can fire almost at once. The stall
+// tests below hold a write for 50 ms and expect at least 10 counted, since under load the write
+// may begin to wait well after it was made (11 ms once, in a fresh-clone run).
 async function pause(ms: number): Promise<void> {
   const until = performance.now() + ms
   while (performance.now() < until) await new Promise((resolve) => setTimeout(resolve, 1))
@@ -318,7 +320,7 @@ describe('Write stall accounting', () => {
     })
     for (let i = 0; db.stats().memtables[0]!.bytes < 4096; i++) await db.put(`fill${i}`, KB)
     const stalled = db.put('late', 'v')
-    await pause(20)
+    await pause(50)
     release()
     await flushing
     await stalled
@@ -344,7 +346,7 @@ describe('Write stall accounting', () => {
     await using held = await twoFrozen()
     const { db, hold } = held
     const stalled = db.put('d', '4')
-    await pause(20)
+    await pause(50)
     hold.release()
     await stalled
     expect(db.stats().stalls.memtables).toBeGreaterThanOrEqual(10)
