@@ -76,7 +76,7 @@ export class KeyIndex {
 
   /**
    * Links in `node`, already added to the nodes, whose key is `text`. REQUIRES: the index does
-   * not hold `text` (the memtable's map says which keys are new). Keys above the last one, as
+   * not hold `text` (the memtable finds a key before it adds one). Keys above the last one, as
    * an in-order load writes them, need one comparison and no search.
    */
   insert(node: number, text: string): void {
