@@ -74,23 +74,31 @@ export class KeyIndex {
     return i > 0 ? this.#ids[leaf]![i - 1]! : NONE
   }
 
+  /** True when `text` sorts above every key held, so that {@link KeyIndex.append} may take it. */
+  isAboveLast(text: string): boolean {
+    const last = this.last
+    return last === NONE || this.nodes.texts[last]! < text
+  }
+
   /**
    * Links in `node`, already added to the nodes, whose key is `text`. REQUIRES: the index does
-   * not hold `text` (the memtable finds a key before it adds one). Keys above the last one, as
-   * an in-order load writes them, need one comparison and no search.
+   * not hold `text` (the memtable finds a key before it adds one).
    */
   insert(node: number, text: string): void {
-    const last = this.last
-    let leaf: number
-    let slot: number
-    if (last === NONE || this.nodes.texts[last]! < text) {
-      leaf = this.#texts.length - 1
-      slot = this.#texts[leaf]!.length
-    } else {
-      leaf = this.#leafOf(text)
-      slot = lowerBound(this.#texts[leaf]!, text)
+    if (this.isAboveLast(text)) this.append(node, text)
+    else {
+      const leaf = this.#leafOf(text)
+      this.#link(node, text, leaf, lowerBound(this.#texts[leaf]!, text))
     }
-    this.#link(node, text, leaf, slot)
+  }
+
+  /**
+   * Links in `node` at the end: no search, as an in-order load needs. REQUIRES: {@link
+   * KeyIndex.isAboveLast} of `text`.
+   */
+  append(node: number, text: string): void {
+    const leaf = this.#texts.length - 1
+    this.#link(node, text, leaf, this.#texts[leaf]!.length)
   }
 
   // Puts `node` (key `text`) at slot `at` of leaf `leaf` (where a search for its key ended) and

@@ -78,7 +78,6 @@ export class Memtable {
   readonly #byText = new Map<string, number>()
   readonly #filter = new MemtableFilter()
   #pending: number[] = []
-  #largest = ''
   readonly #mapLimit: number
   #bytes = 0
   #entries = 0
@@ -144,10 +143,11 @@ export class Memtable {
     this.#bytes += keyLength + length + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
     this.#maxSeq = seq
-    if (this.#keys === 0 || text > this.#largest) {
-      this.#index.insert(this.#nodes.add(text, seq, buffer, at, length), text)
+    if (this.#index.isAboveLast(text)) {
+      // Above every key linked, and so above every key waiting too: those are all below a key
+      // appended before them.
+      this.#index.append(this.#nodes.add(text, seq, buffer, at, length), text)
       this.#filter.add(hash)
-      this.#largest = text
       this.#keys++
       return
     }
