@@ -125,6 +125,18 @@ describe('TableReader', () => {
     await reader.close()
   })
 
+  it('finds entries whose lengths take more than one varint byte, beside ones that take one', async () => {
+    // Lengths of 128 and more are two-byte varints; a value of 200 bytes (0xc8 0x01) reads as a
+    // put of 200 bytes one byte early if only the first byte is taken.
+    const entries = Array.from({ length: 60 }, (_, i) => ({
+      key: numberedKey(i, 'k'.repeat(i % 3 === 0 ? 130 : 1)),
+      value: i % 7 === 6 ? undefined : new Uint8Array([100, 127, 128, 200, 300][i % 5]!).fill(i),
+    })).sort((a, b) => compareKeys(a.key, b.key))
+    const reader = await openBuilt(dir, entries, { blockSize: 512, restartInterval: 4 })
+    expect(hex(entries.map((e) => reader.get(e.key)))).toEqual(hex(entries))
+    await reader.close()
+  })
+
   it('hands out copies that do not change what it returns next', async () => {
     const reader = await openBuilt(dir, [{ key: utf8('k'), value: utf8('value') }])
     reader.get(utf8('k'))!.value!.fill(0)
