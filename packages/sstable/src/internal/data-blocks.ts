@@ -12,6 +12,7 @@ import { BLOCK_TRAILER_SIZE, BlockType } from '../format.js'
 import type { TableIndex } from '../index-block.js'
 import type { TableMemory } from '../table-memory.js'
 import { corruption, type Location } from './corruption.js'
+import { SeparatorSearch } from './separator-search.js'
 import { checkBlock } from './trailer.js'
 
 /**
@@ -24,6 +25,7 @@ export class DataBlocks implements TableBlocks {
   readonly count: number
   closed = false
   readonly #cacheId: number
+  readonly #search: SeparatorSearch
   // Once held: the whole file, and the blocks parsed from it so far (each checked first).
   #bytes: Uint8Array | undefined
   #parsed: (Block | undefined)[] | undefined
@@ -43,6 +45,7 @@ export class DataBlocks implements TableBlocks {
     readonly memory: TableMemory | undefined,
   ) {
     this.count = index.offsets.length
+    this.#search = new SeparatorSearch(index.texts)
     this.#cacheId = cache?.newId() ?? 0
   }
 
@@ -57,15 +60,7 @@ export class DataBlocks implements TableBlocks {
 
   /** {@link DataBlocks.find} of the key whose {@link keyText} is `text`. */
   findText(text: string): number {
-    const texts = this.index.texts
-    let lo = 0
-    let hi = texts.length
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1
-      if (texts[mid]! < text) lo = mid + 1
-      else hi = mid
-    }
-    return lo
+    return this.#search.find(text)
   }
 
   /** True while a {@link TableMemory} holds the table. */
