@@ -32,7 +32,11 @@ export class SeparatorSearch {
     const first = texts[0] ?? ''
     const last = texts[texts.length - 1] ?? ''
     let shared = 0
-    while (shared < first.length && shared < last.length && first.charCodeAt(shared) === last.charCodeAt(shared))
+    while (
+      shared < first.length &&
+      shared < last.length &&
+      first.charCodeAt(shared) === last.charCodeAt(shared)
+    )
       shared++
     this.#prefix = first.slice(0, shared)
     this.#numbers = new Float64Array(texts.length)
