@@ -8,7 +8,7 @@ import { type Bytes, toKey, toValue } from './input.js'
 import { Background } from './internal/background.js'
 import { type Core, notOpen } from './internal/core.js'
 import { Memtable } from './internal/memtable.js'
-import { currentView, lookup, type ReadView } from './internal/read-view.js'
+import { currentView, lookupCurrent, type ReadView } from './internal/read-view.js'
 import { recover } from './internal/recovery.js'
 import { acquireThread, releaseThread } from './internal/shared-threads.js'
 import { Slab } from './internal/slab.js'
@@ -192,7 +192,7 @@ export class Engine implements AsyncDisposable {
    */
   getSync(key: Bytes): Uint8Array | undefined {
     if (this.#core.status !== 'open') throw notOpen()
-    return lookup(currentView(this.#core), toKey(key))
+    return lookupCurrent(this.#core, toKey(key))
   }
 
   /**

@@ -38,10 +38,35 @@ export function lookup(view: ReadView, key: Uint8Array): Uint8Array | undefined 
   const text = keyText(key)
   for (const memtable of view.memtables) {
     const found = memtable.get(key, view.seq, text)
-    // The memtable's arrays are its own; a table's get already returns copies.
-    if (found !== undefined) return found.value === undefined ? undefined : copies.copy(found.value)
+    if (found !== undefined) return memtableValue(found.value)
   }
-  const levels = view.levels
+  return lookupTables(view.levels, key, text)
+}
+
+/**
+ * {@link lookup} in {@link currentView}, without making the view: a live read is synchronous,
+ * so nothing can rotate a memtable or change a level under it, and a view per read would be
+ * two allocations for nothing.
+ */
+export function lookupCurrent(core: Core, key: Uint8Array): Uint8Array | undefined {
+  const text = keyText(key)
+  const seq = core.seq
+  const found = core.mem.get(key, seq, text)
+  if (found !== undefined) return memtableValue(found.value)
+  for (const memtable of core.imms) {
+    const older = memtable.get(key, seq, text)
+    if (older !== undefined) return memtableValue(older.value)
+  }
+  return lookupTables(core.levels, key, text)
+}
+
+// The memtable's arrays are its own, so a value found there is copied; a table's get already
+// returns copies.
+function memtableValue(value: Uint8Array | undefined): Uint8Array | undefined {
+  return value === undefined ? undefined : copies.copy(value)
+}
+
+function lookupTables(levels: Levels, key: Uint8Array, text: string): Uint8Array | undefined {
   for (const table of levels[0] ?? []) {
     if (!table.covers(text)) continue
     const entry = table.reader.get(key, text)
