@@ -137,6 +137,20 @@ describe('TableReader', () => {
     await reader.close()
   })
 
+  it('finds keys that agree on many bytes past their common prefix, or differ by trailing zeros', async () => {
+    // Every key a restart point, and the restart keys alike on the first eight bytes after
+    // their common prefix "t": a search by those bytes alone cannot tell them apart.
+    const tails = ['', '\0', '\0\0', 'x', 'abcdefgh', 'abcdefgh\0', 'abcdefgh1', 'abcdefgh2', 'abcdefgi']
+    const entries = tails
+      .map((tail, i) => ({ key: utf8(`t${tail}`), value: utf8(`v${i}`) }))
+      .sort((a, b) => compareKeys(a.key, b.key))
+    const reader = await openBuilt(dir, entries, { blockSize: 4096, restartInterval: 1 })
+    expect(hex(entries.map((e) => reader.get(e.key)))).toEqual(hex(entries))
+    for (const absent of ['t\0\0\0', 'tabcdefg', 'tabcdefgh0', 'tabcdefgh3', 'ty'])
+      expect(reader.get(utf8(absent))).toBeUndefined()
+    await reader.close()
+  })
+
   it('hands out copies that do not change what it returns next', async () => {
     const reader = await openBuilt(dir, [{ key: utf8('k'), value: utf8('value') }])
     reader.get(utf8('k'))!.value!.fill(0)

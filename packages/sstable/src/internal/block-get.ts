@@ -24,6 +24,7 @@ import type { Block } from '../block.js'
 import { EntryKind } from '../format.js'
 import { ByteReader } from './bytes.js'
 import { newEntryHead, readEntryHead } from './entry-head.js'
+import { lookupStart } from './restart-table.js'
 import { copyOut } from './slab.js'
 
 /** What a block holds for a key: a value, or a tombstone (`value` undefined). */
@@ -46,7 +47,7 @@ export function blockGet(block: Block, target: Uint8Array): BlockHit | undefined
   const data = block.data
   const end = block.entriesEnd
   const targetLength = target.length
-  let pos = block.restart(block.lastRestartBelow(target))
+  let pos = lookupStart(block, target)
   let keyLength = 0
   let matched = 0
   while (pos < end) {
