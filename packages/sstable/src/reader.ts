@@ -55,7 +55,9 @@ export interface TableHandleOptions {
    * The whole file's bytes, when the caller has them at hand (it has just written them). If
    * `memory` already holds some table (its readers are being read from), it holds these at
    * once, without reading the file at the first read; otherwise they are ignored. They must be
-   * exactly the file's bytes and must not change while the reader is open.
+   * exactly the file's bytes and must not change while the reader is open. Blocks held this way
+   * are not checksummed again at their first read: the checksums were computed from these very
+   * bytes, which never went through the disk (their other checks still apply).
    */
   readonly contents?: Uint8Array | undefined
 }

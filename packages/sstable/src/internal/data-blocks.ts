@@ -13,7 +13,7 @@ import type { TableIndex } from '../index-block.js'
 import type { TableMemory } from '../table-memory.js'
 import { corruption, type Location } from './corruption.js'
 import { SeparatorSearch } from './separator-search.js'
-import { checkBlock } from './trailer.js'
+import { blockContents, checkBlock } from './trailer.js'
 
 /**
  * The data blocks of one open table, as lookups and cursors see them: found through the
@@ -31,6 +31,8 @@ export class DataBlocks implements TableBlocks {
   #parsed: (Block | undefined)[] | undefined
   // Set when the whole file read short, so that it is not tried at every read.
   #holdFailed = false
+  // Set when the held bytes are the ones the table was built from, not read back from the file.
+  #heldFromBuild = false
 
   constructor(
     readonly path: string,
@@ -118,6 +120,7 @@ export class DataBlocks implements TableBlocks {
     if (memory === undefined || bytes.length !== this.fileSize || !memory.admit(this, this.fileSize)) return
     this.#bytes = bytes
     this.#parsed = new Array<Block | undefined>(this.count)
+    this.#heldFromBuild = true
   }
 
   // Reads the whole file into memory, when the memory has room for it. A read error is the
@@ -142,7 +145,13 @@ export class DataBlocks implements TableBlocks {
     const offset = this.index.offsets[i]!
     const length = this.readLength(i)
     const at = { file: this.path, offset, what: 'data block' }
-    const block = this.#parse(this.#bytes!.subarray(offset, offset + length), length, at)
+    const raw = this.#bytes!.subarray(offset, offset + length)
+    // A block's checksum guards against damage on the disk, which bytes from the build never
+    // saw; checking them cost 2.5 µs a 4 KiB block, a large share of a lookup while compactions
+    // keep replacing tables (see docs/guides/performance.md, "Twelfth round").
+    const block = this.#heldFromBuild
+      ? new Block(blockContents(raw, BlockType.DATA, at), at)
+      : this.#parse(raw, length, at)
     parsed[i] = block
     return block
   }

@@ -45,3 +45,16 @@ export function checkBlock(raw: Uint8Array, type: BlockType, at: Location, versi
   if (storedType !== type) throw corruption(at, `block type ${storedType} where ${type} was expected`)
   return contents
 }
+
+/**
+ * {@link checkBlock} without the checksum, for a block whose bytes are the very ones its
+ * checksum was computed from (a table held from its build, never read back from the disk).
+ *
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` on a short block or a wrong type.
+ */
+export function blockContents(raw: Uint8Array, type: BlockType, at: Location): Uint8Array {
+  if (raw.length < BLOCK_TRAILER_SIZE) throw corruption(at, 'block is truncated')
+  const size = raw.length - BLOCK_TRAILER_SIZE
+  if (raw[size] !== type) throw corruption(at, `block type ${raw[size]} where ${type} was expected`)
+  return new Uint8Array(raw.buffer, raw.byteOffset, size)
+}
