@@ -27,7 +27,7 @@ export class Block {
    * evicted block only when none is, since a cursor reads values from the block lazily.
    */
   pins = 0
-  /** A point lookup's table of the restart points, made by its first lookup; see restart-table.ts. */
+  /** Point lookups' table of the restart points, made by the second; see restart-table.ts. */
   restartTable: Float64Array | undefined = undefined
   // Scratch for restart-key comparisons. Safe to share: each use is synchronous and complete.
   readonly #reader: ByteReader

@@ -31,15 +31,25 @@ import { corruption } from './corruption.js'
 
 const WIDTH = 6
 
+// Marks a block looked up once; the second lookup builds the table.
+const LOOKED_UP_ONCE = new Float64Array(0)
+
 /**
  * Where a point lookup of `target` in `block` may start reading: at or before the last restart
- * point whose key sorts below `target` (see the module comment). The first lookup of a block
+ * point whose key sorts below `target` (see the module comment). The second lookup of a block
  * builds its table.
  *
  * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when a restart entry is malformed.
  */
 export function lookupStart(block: Block, target: Uint8Array): number {
-  const table = block.restartTable ?? buildTable(block)
+  const seen = block.restartTable
+  // A block's first lookup searches the plain way: a block read for one lookup and dropped (no
+  // cache, or a full one) would not repay a table.
+  if (seen === undefined) {
+    block.restartTable = LOOKED_UP_ONCE
+    return block.restart(block.lastRestartBelow(target))
+  }
+  const table = seen === LOOKED_UP_ONCE ? buildTable(block) : seen
   const p = table[0]!
   const want = numberOf(target, p, target.length - p)
   let lo = 0
