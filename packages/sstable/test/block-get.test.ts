@@ -1,8 +1,8 @@
-import { isLsmError } from '@lsmkit/fs'
+import { ErrorCode } from '@lsmkit/fs'
 import { describe, expect, it } from 'vitest'
 import { Block } from '../src/block.js'
 import { blockGet } from '../src/internal/block-get.js'
-import { utf8 } from './helpers.js'
+import { expectCode, utf8 } from './helpers.js'
 
 const PUT = 1
 const TOMBSTONE = 2
@@ -16,15 +16,6 @@ function rawBlock(...entries: number[][]): Block {
   return new Block(Uint8Array.from([...bytes, 0, 0, 0, 0, 1, 0, 0, 0]), at)
 }
 
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn()
-  } catch (err) {
-    return isLsmError(err) ? err.code : String(err)
-  }
-  return undefined
-}
-
 const a = 0x61
 const b = 0x62
 
@@ -34,28 +25,28 @@ describe('blockGet on malformed entries', () => {
     expect(blockGet(block, utf8('ab'))?.value).toEqual(Uint8Array.of(8))
   })
 
-  it('reports an entry that runs past the end of its block as corruption', () => {
+  it('reports an entry that runs past the end of its block as corruption', async () => {
     const block = rawBlock([0, 1, 1, PUT, a, 7], [1, 1, 9, PUT, b, 8])
-    expect(codeOf(() => blockGet(block, utf8('ab')))).toBe('LEVEL_CORRUPTION')
+    await expectCode(() => blockGet(block, utf8('ab')), ErrorCode.CORRUPTION)
   })
 
-  it('reports an entry that shares more than its predecessor holds as corruption', () => {
+  it('reports an entry that shares more than its predecessor holds as corruption', async () => {
     const block = rawBlock([0, 1, 1, PUT, a, 7], [2, 1, 1, PUT, b, 8])
-    expect(codeOf(() => blockGet(block, utf8('aab')))).toBe('LEVEL_CORRUPTION')
+    await expectCode(() => blockGet(block, utf8('aab')), ErrorCode.CORRUPTION)
   })
 
-  it('reports a restart entry that shares a prefix as corruption', () => {
+  it('reports a restart entry that shares a prefix as corruption', async () => {
     const block = rawBlock([1, 1, 1, PUT, a, 7])
-    expect(codeOf(() => blockGet(block, utf8('aa')))).toBe('LEVEL_CORRUPTION')
+    await expectCode(() => blockGet(block, utf8('aa')), ErrorCode.CORRUPTION)
   })
 
-  it('reports an entry of an unknown kind as corruption', () => {
+  it('reports an entry of an unknown kind as corruption', async () => {
     const block = rawBlock([0, 1, 1, 3, a, 7])
-    expect(codeOf(() => blockGet(block, utf8('a')))).toBe('LEVEL_CORRUPTION')
+    await expectCode(() => blockGet(block, utf8('a')), ErrorCode.CORRUPTION)
   })
 
-  it('reports a tombstone with a value as corruption', () => {
+  it('reports a tombstone with a value as corruption', async () => {
     const block = rawBlock([0, 1, 1, TOMBSTONE, a, 7])
-    expect(codeOf(() => blockGet(block, utf8('a')))).toBe('LEVEL_CORRUPTION')
+    await expectCode(() => blockGet(block, utf8('a')), ErrorCode.CORRUPTION)
   })
 })
