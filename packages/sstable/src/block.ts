@@ -31,6 +31,7 @@ export class Block {
   restartTable: Float64Array | undefined = undefined
   // Scratch for restart-key comparisons. Safe to share: each use is synchronous and complete.
   readonly #reader: ByteReader
+  #restartKeyLength = 0
 
   /**
    * @throws {@link @lsmkit/fs!LsmError} `LEVEL_CORRUPTION` when the restart array is out of bounds, not
@@ -80,6 +81,19 @@ export class Block {
 
   /** {@link compareKeys} of the whole key stored at restart point `i` and `target`. */
   compareRestartKey(i: number, target: Uint8Array): number {
+    const start = this.#restartKeyStart(i)
+    return compareRanges(this.data, start, this.#restartKeyLength, target, 0, target.length)
+  }
+
+  /** The whole key stored at restart point `i`, as a view of the block's bytes. */
+  restartKey(i: number): Uint8Array {
+    const start = this.#restartKeyStart(i)
+    return this.data.subarray(start, start + this.#restartKeyLength)
+  }
+
+  // Where restart point i's key starts; its length is left in #restartKeyLength, which saves
+  // an allocation on the cursors' seeks.
+  #restartKeyStart(i: number): number {
     const r = this.#reader
     r.pos = this.restart(i)
     r.end = this.entriesEnd
@@ -87,8 +101,8 @@ export class Block {
     const unshared = r.varint32()
     r.varint32()
     r.u8()
-    const start = r.skip(unshared)
-    return compareRanges(this.data, start, unshared, target, 0, target.length)
+    this.#restartKeyLength = unshared
+    return r.skip(unshared)
   }
 }
 

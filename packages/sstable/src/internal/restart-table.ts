@@ -26,8 +26,6 @@
  * @module
  */
 import type { Block } from '../block.js'
-import { ByteReader } from './bytes.js'
-import { corruption } from './corruption.js'
 
 const WIDTH = 6
 
@@ -63,35 +61,20 @@ export function lookupStart(block: Block, target: Uint8Array): number {
 }
 
 function buildTable(block: Block): Float64Array {
-  const data = block.data
   const count = block.restartCount
-  const firstStart = keyStart(block, 0)
-  const firstLength = keyLength
-  const lastStart = keyStart(block, count - 1)
-  const lastLength = keyLength
+  const first = block.restartKey(0)
+  const last = block.restartKey(count - 1)
   let p = 0
-  while (p < firstLength && p < lastLength && data[firstStart + p] === data[lastStart + p]) p++
+  while (p < first.length && p < last.length && first[p] === last[p]) p++
   const table = new Float64Array(1 + 2 * count)
   table[0] = p
   for (let i = 0; i < count; i++) {
-    table[1 + 2 * i] = numberOf(data, keyStart(block, i) + p, keyLength - p)
+    const key = block.restartKey(i)
+    table[1 + 2 * i] = numberOf(key, p, key.length - p)
     table[2 + 2 * i] = block.restart(i)
   }
   block.restartTable = table
   return table
-}
-
-// The length of the key keyStart last found; a module variable rather than an allocation.
-let keyLength = 0
-
-// Where restart point i's key starts in the block; its length is left in keyLength.
-function keyStart(block: Block, i: number): number {
-  const r = new ByteReader(block.data, block.at, block.restart(i), block.entriesEnd)
-  if (r.varint32() !== 0) throw corruption(block.at, 'restart entry shares a prefix')
-  keyLength = r.varint32()
-  r.varint32()
-  r.u8()
-  return r.skip(keyLength)
 }
 
 // The first `length` bytes of `bytes` from `at`, at most WIDTH of them and zeros for the rest,
