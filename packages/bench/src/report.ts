@@ -82,10 +82,14 @@ export function chart(info: RunInfo, results: readonly Result[]): string {
   const max = Math.max(4.5, ...rows.map(([, r]) => r))
   const x = (r: number) => label + (r / max) * width
   const height = top + rows.length * rowHeight + 30
+  const heading = 'lsmkit ÷ classic-level (higher is better)'
+  const run = `${info.date}, n = ${info.n.toLocaleString('en-US')}, ${info.cpus} cores, Node ${info.node}; one run`
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${label + width + 70}" height="${height}" font-family="sans-serif" font-size="12">`,
-    `<text x="10" y="18" font-size="14" font-weight="bold">lsmkit ÷ classic-level (higher is better)</text>`,
-    `<text x="10" y="32" fill="#555">${escapeXml(`${info.date}, n = ${info.n.toLocaleString('en-US')}, ${info.cpus} cores, Node ${info.node}; one run`)}</text>`,
+    `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${label + width + 70}" height="${height}" font-family="sans-serif" font-size="12">`,
+    // The text a screen reader gives for the chart: its heading, run and every ratio.
+    `<title>${escapeXml(`${heading}, ${run}: ${rows.map(([w, r]) => `${w} ${r.toFixed(2)}×`).join(', ')}`)}</title>`,
+    `<text x="10" y="18" font-size="14" font-weight="bold">${escapeXml(heading)}</text>`,
+    `<text x="10" y="32" fill="#555">${escapeXml(run)}</text>`,
   ]
   rows.forEach(([workload, r], i) => {
     const y = top + i * rowHeight

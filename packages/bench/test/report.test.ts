@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest'
+import { chart, type RunInfo } from '../src/report.js'
+import { result } from '../src/workloads.js'
+
+const info: RunInfo = {
+  date: '2026-11-30',
+  node: '20.20.2',
+  cpus: 2,
+  n: 1000,
+  syncN: 100,
+  recoveryBytes: 1024,
+  keySize: 16,
+  valueSize: 100,
+  batchSize: 1000,
+  syncWriters: 64,
+}
+
+// `ops` operations in one second: ops/s is `ops`.
+const row = (workload: string, engine: string, ops: number) => result(workload, engine, ops, 1, undefined)
+
+describe('chart', () => {
+  it('gives screen readers a title with the run and every ratio', () => {
+    const svg = chart(info, [
+      row('fillseq', 'lsmkit', 300),
+      row('fillseq', 'classic-level', 100),
+      row('readrandom', 'lsmkit', 50),
+      row('readrandom', 'classic-level', 100),
+    ])
+    expect(svg).toMatch(/^<svg [^>]*role="img"/)
+    const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1]
+    expect(title).toContain('2026-11-30, n = 1,000')
+    expect(title).toContain('fillseq 3.00×, readrandom 0.50×')
+  })
+})
