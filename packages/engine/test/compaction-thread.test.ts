@@ -1,10 +1,9 @@
 import { Engine } from '@lsmkit/engine'
-import { TableBuilder, TableReader } from '@lsmkit/sstable'
+import { TableBuilder, TableMerger, TableReader } from '@lsmkit/sstable'
 import { describe, expect, it } from 'vitest'
 import { BuildThread } from '../src/internal/build-thread.js'
 import { type CompactJob, runCompactJob } from '../src/internal/compact-job.js'
 import { COMPACTION_THREAD_MIN_BYTES } from '../src/internal/compaction.js'
-import { TableMerger } from '../src/internal/table-merger.js'
 import { isTable, memory, rejectsWith, text, utf8 } from './support.js'
 
 const MERGE = { table: { blockSize: 256, bitsPerKey: 10 }, targetFileSize: 8 * 1024, dropTombstones: true }

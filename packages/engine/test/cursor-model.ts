@@ -3,7 +3,7 @@
  * operations as fast-check data, and the model a cursor must match: a position in a sorted
  * array of entries.
  */
-import { compareKeys, type TableBuilder } from '@lsmkit/sstable'
+import { compareKeys } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { expect } from 'vitest'
 import type { Cursor } from '../src/internal/cursor.js'
@@ -44,13 +44,6 @@ export class ArrayCursor implements Cursor {
     this.#scratch.fill(0)
     this.#scratch.set(key)
     return this.#scratch.subarray(0, key.length)
-  }
-
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
-    const { key, value } = this.#at()
-    if (value === undefined && dropTombstones) return false
-    builder.add(key, value)
-    return true
   }
 
   seekToFirst(): void {

@@ -37,8 +37,8 @@ export class BlockBuilder {
   }
 
   /**
-   * Appends an entry, copying its bytes; the value is `value[start, end)`, the whole array by
-   * default. `prefix` is how many leading bytes `key` shares with the key added before it (to
+   * Appends an entry, copying its bytes; the key is `key[0, keyLength)`, the value
+   * `value[start, end)`, the whole array by default. `prefix` is how many leading bytes `key` shares with the key added before it (to
    * this block or the block before): the caller has compared the two already, to check their
    * order. The entry stores only the rest of its key, except at a restart point, where it
    * stores it whole. REQUIRES: `key` sorts after the previous key; `prefix` is exact (0 always
@@ -47,6 +47,7 @@ export class BlockBuilder {
    */
   add(
     key: Uint8Array,
+    keyLength: number,
     prefix: number,
     kind: EntryKind,
     value: Uint8Array,
@@ -60,7 +61,6 @@ export class BlockBuilder {
       this.#sinceRestart = 0
       shared = 0
     }
-    const keyLength = key.length
     const nonShared = keyLength - shared
     const valueLength = end - start
     // Three varints of at most three bytes each (key and value lengths are below 2^16), the

@@ -8,7 +8,6 @@
  * @module
  */
 
-import type { TableBuilder } from './builder.js'
 import { compareRanges } from './compare.js'
 import { EntryKind, RESTART_SIZE } from './format.js'
 import { ByteReader, readU32 } from './internal/bytes.js'
@@ -182,19 +181,6 @@ export class BlockCursor {
   get keyView(): Uint8Array {
     const arena = this.#arena
     return new Uint8Array(arena.buffer, arena.byteOffset + this.#keyAt[this.#i]!, this.#keyLength[this.#i]!)
-  }
-
-  /**
-   * REQUIRES: valid. Adds the current entry to `builder` straight from the block, unless it is
-   * a tombstone and `dropTombstones` is set; returns whether it was added.
-   */
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
-    const at = this.#valueAt[this.#i]!
-    if (at < 0 && dropTombstones) return false
-    const key = this.keyView
-    if (at < 0) builder.add(key, undefined)
-    else builder.add(key, this.#block.data, at, at + this.#valueLength[this.#i]!)
-    return true
   }
 
   /** REQUIRES: valid. {@link compareKeys} of the current key and `target`, without a copy. */

@@ -23,11 +23,10 @@ let lastDelta = 0
 // format (see format.ts). They are computed in one pass: the two differ only in their seed, so
 // each word of the key is read and mixed once and fed to both states. Returns the first and
 // leaves the second in `lastDelta`, which saves an allocation per key; every filter add and
-// probe hashes this way.
-function keyHashes(key: Uint8Array): number {
+// probe hashes this way. The key is `key[0 .. n)`.
+function keyHashes(key: Uint8Array, n: number): number {
   let h = BLOOM_HASH_SEED
   let d = BLOOM_DELTA_SEED
-  const n = key.length
   const tail = n & ~3
   for (let i = 0; i < tail; i += 4) {
     let k = key[i]! | (key[i + 1]! << 8) | (key[i + 2]! << 16) | (key[i + 3]! << 24)
@@ -76,8 +75,9 @@ export class BloomFilterBuilder {
     this.#bitsPerKey = bitsPerKey
   }
 
-  add(key: Uint8Array): void {
-    this.#hashes.push(keyHashes(key))
+  /** Adds the key `key[0 .. length)`, the whole array by default. */
+  add(key: Uint8Array, length = key.length): void {
+    this.#hashes.push(keyHashes(key, length))
     this.#deltas.push(lastDelta)
   }
 
@@ -127,7 +127,7 @@ export class BloomFilter {
 
   /** False when `key` is certainly absent; true when it may be present. */
   mayContain(key: Uint8Array): boolean {
-    let h = keyHashes(key)
+    let h = keyHashes(key, key.length)
     const delta = lastDelta
     const bits = this.#bits
     for (let j = 0; j < this.#probes; j++) {

@@ -63,6 +63,41 @@ export interface TableMeta {
 
 const EMPTY = new Uint8Array(0)
 
+type Append = (
+  builder: TableBuilder,
+  key: Uint8Array,
+  keyLength: number,
+  value: Uint8Array,
+  start: number,
+  end: number,
+  tombstone: boolean,
+) => void
+
+// Set by TableBuilder's static block, the one place that can reach its private #append.
+let append: Append
+
+/**
+ * For this package's merge (table-merger.ts), not exported from it: adds `key[0 .. keyLength)`
+ * with the value `value[start .. end)` (ignored for a tombstone) to `builder`, checking only
+ * that the key sorts after the builder's last. A merge reads its entries from tables whose
+ * blocks were checked, and keeps each key in a reused buffer, so it needs neither the checks
+ * nor the views that {@link TableBuilder.add} would take.
+ *
+ * @throws {@link @lsmkit/fs!LsmError} `LEVEL_INVALID_KEY` when the key does not sort strictly
+ *   after the previous key.
+ */
+export function appendEntry(
+  builder: TableBuilder,
+  key: Uint8Array,
+  keyLength: number,
+  value: Uint8Array,
+  start: number,
+  end: number,
+  tombstone: boolean,
+): void {
+  append(builder, key, keyLength, value, start, end, tombstone)
+}
+
 function checkOption(name: string, value: number | undefined, fallback: number, max: number): number {
   if (value === undefined) return fallback
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > max) {
@@ -89,6 +124,11 @@ function checkOption(name: string, value: number | undefined, fallback: number, 
  * ```
  */
 export class TableBuilder {
+  static {
+    append = (builder, key, keyLength, value, start, end, tombstone) =>
+      builder.#append(key, keyLength, value, start, end, tombstone)
+  }
+
   /** The target size of a data block's contents. */
   readonly blockSize: number
   /** Entries between restart points in data blocks. */
@@ -181,29 +221,51 @@ export class TableBuilder {
         `sstable: a value must be a Uint8Array of at most ${MAX_VALUE_LENGTH} bytes (or a range of one), or undefined`,
       )
     }
+    if (value === undefined) this.#append(key, key.length, EMPTY, 0, 0, true)
+    else this.#append(key, key.length, value, start, end, false)
+  }
+
+  // Adds `key[0 .. keyLength)` with the value `value[start .. end)`, or a tombstone, after
+  // checking only its order: what add does once it has checked its arguments, and what a
+  // merge does with entries read from checked tables (see appendEntry).
+  #append(
+    key: Uint8Array,
+    keyLength: number,
+    value: Uint8Array,
+    start: number,
+    end: number,
+    tombstone: boolean,
+  ): void {
     const last = this.#lastKey
     // One pass finds the prefix shared with the last key, which decides both the order and
     // what the block stores of the key.
     const lastBytes = last.buffer
     const lastLength = last.length
-    const n = Math.min(lastLength, key.length)
+    const n = Math.min(lastLength, keyLength)
     let shared = 0
     while (shared < n && lastBytes[shared] === key[shared]) shared++
     const after =
-      shared < n ? lastBytes[shared]! < key[shared]! : shared === lastLength && key.length > lastLength
+      shared < n ? lastBytes[shared]! < key[shared]! : shared === lastLength && keyLength > lastLength
     if (this.#entryCount > 0 && !after) {
       throw new LsmError(ErrorCode.INVALID_KEY, 'sstable: keys must be added in strictly increasing order')
     }
     if (this.#pending !== undefined) {
-      this.#addIndexEntry(shortSeparator(last.buffer.subarray(0, last.length), key))
+      this.#addIndexEntry(shortSeparator(lastBytes.subarray(0, lastLength), key.subarray(0, keyLength)))
     }
-    this.#filter.add(key)
-    if (value === undefined) this.#block.add(key, shared, EntryKind.TOMBSTONE, EMPTY, 0, 0)
-    else this.#block.add(key, shared, EntryKind.PUT, value, start, end)
-    this.#smallestKey ??= key.slice()
-    last.set(key)
+    this.#filter.add(key, keyLength)
+    this.#block.add(
+      key,
+      keyLength,
+      shared,
+      tombstone ? EntryKind.TOMBSTONE : EntryKind.PUT,
+      value,
+      start,
+      end,
+    )
+    this.#smallestKey ??= key.slice(0, keyLength)
+    last.set(key, keyLength)
     this.#entryCount++
-    if (value === undefined) this.#tombstoneCount++
+    if (tombstone) this.#tombstoneCount++
     if (this.#block.estimatedSize >= this.blockSize) this.#flushBlock()
   }
 
@@ -263,7 +325,13 @@ export class TableBuilder {
 
   #addIndexEntry(separator: Uint8Array): void {
     const pending = this.#pending!
-    this.#index.add(separator, 0, EntryKind.PUT, encodeBlockHandle(pending.offset, pending.size))
+    this.#index.add(
+      separator,
+      separator.length,
+      0,
+      EntryKind.PUT,
+      encodeBlockHandle(pending.offset, pending.size),
+    )
     this.#pending = undefined
   }
 

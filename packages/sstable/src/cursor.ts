@@ -7,7 +7,6 @@
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { type Block, BlockCursor } from './block.js'
-import type { TableBuilder } from './builder.js'
 
 /**
  * One entry of a table. The arrays are copies, the caller's to keep and modify. Short ones are
@@ -141,20 +140,6 @@ export class TableCursor {
    */
   get keyView(): Uint8Array {
     return this.#current().keyView
-  }
-
-  /**
-   * Adds the current entry to `builder`, straight from the block it lies in, instead of copying
-   * its key and value out for {@link TableBuilder.add} to copy again: what a merge does for
-   * every entry. A tombstone is left out when `dropTombstones` is set. Returns whether the
-   * entry was added.
-   *
-   * @throws {@link @lsmkit/fs!LsmError} as {@link TableCursor.key} does, and as
-   *   {@link TableBuilder.add} does (`LEVEL_INVALID_KEY` for a key that does not sort after the
-   *   builder's last).
-   */
-  addTo(builder: TableBuilder, dropTombstones = false): boolean {
-    return this.#current().addTo(builder, dropTombstones)
   }
 
   /**

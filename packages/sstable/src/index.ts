@@ -27,6 +27,9 @@ export { TableReader } from './reader.js'
 /** Whole tables held in memory, so that reads skip the file. */
 export type { TableMemoryOptions, TableMemoryStats } from './table-memory.js'
 export { DEFAULT_TABLE_MEMORY_CAPACITY, TableMemory } from './table-memory.js'
+/** Merging sorted runs of tables into new tables: a compaction's work, without its I/O. */
+export type { TableMergeOptions } from './table-merger.js'
+export { TableMerger } from './table-merger.js'
 /** Writing a finished table durably, and opening it on the same handle. */
 export type { CreateTableOptions, WriteTableOptions } from './writer.js'
 export { createTable, writeTable } from './writer.js'

@@ -41,7 +41,7 @@ export function encodeProperties(props: TableProperties): Uint8Array {
   encoded.sort((a, b) => compareKeys(a[0], b[0]))
   // Restart interval 1: five entries gain nothing from prefix sharing.
   const block = new BlockBuilder(1)
-  for (const [name, value] of encoded) block.add(name, 0, EntryKind.PUT, value)
+  for (const [name, value] of encoded) block.add(name, name.length, 0, EntryKind.PUT, value)
   return block.finish()
 }
 

@@ -19,7 +19,13 @@ import { ErrorCode, type FileHandle, type FileSystem, LsmError, NodeFileSystem }
 import type { BlockCache } from './block-cache.js'
 import type { BloomFilter } from './bloom.js'
 import { compareKeys, keyText } from './compare.js'
-import { TableCursor, type TableCursorOptions, type TableEntry, type TableRangeOptions } from './cursor.js'
+import {
+  type TableBlocks,
+  TableCursor,
+  type TableCursorOptions,
+  type TableEntry,
+  type TableRangeOptions,
+} from './cursor.js'
 import { blockGet } from './internal/block-get.js'
 import { BytesHandle } from './internal/bytes-handle.js'
 import { DataBlocks } from './internal/data-blocks.js'
@@ -62,6 +68,17 @@ export interface TableHandleOptions {
   readonly contents?: Uint8Array | undefined
 }
 
+// Set by TableReader's static block, the one place that can reach its private #blocks.
+let blocksOf: (reader: TableReader) => TableBlocks
+
+/**
+ * For this package's merge (table-merger.ts), not exported from it: the data blocks of
+ * `reader`, which the merge walks block by block instead of through a cursor.
+ */
+export function tableBlocks(reader: TableReader): TableBlocks {
+  return blocksOf(reader)
+}
+
 /**
  * An open table. Lookups and cursors are synchronous; only {@link TableReader.open} and
  * {@link TableReader.close} are async. Any number of lookups and cursors may be used at once.
@@ -81,6 +98,10 @@ export interface TableHandleOptions {
  * ```
  */
 export class TableReader {
+  static {
+    blocksOf = (reader) => reader.#blocks
+  }
+
   /** The path the table was opened with. */
   readonly path: string
   /** The table's size in bytes. */

@@ -1,11 +1,5 @@
 import { ErrorCode } from '@lsmkit/fs'
-import {
-  compareKeys,
-  TableBuilder,
-  type TableEntry,
-  type TableRangeOptions,
-  TableReader,
-} from '@lsmkit/sstable'
+import { compareKeys, type TableEntry, type TableRangeOptions } from '@lsmkit/sstable'
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
@@ -180,34 +174,11 @@ describe('TableCursor', () => {
   })
 })
 
-describe('TableCursor.addTo and keyView', () => {
+describe('TableCursor.keyView', () => {
   const entries = Array.from({ length: 60 }, (_, i) => ({
     key: numberedKey(i),
     value: i % 7 === 3 ? undefined : utf8(`value ${i}`.repeat(1 + (i % 5))),
   }))
-
-  async function copied(dropTombstones: boolean, fillCache: boolean) {
-    const reader = await openBuilt(dir, entries, { blockSize: 64, restartInterval: 3 })
-    const cursor = reader.cursor({ fillCache })
-    const builder = new TableBuilder({ blockSize: 64, restartInterval: 3 })
-    const added: boolean[] = []
-    for (cursor.seekToFirst(); cursor.valid; cursor.next()) added.push(cursor.addTo(builder, dropTombstones))
-    await reader.close()
-    const copy = await TableReader.fromBytes(builder.finish().bytes)
-    return { added, copied: [...copy.entries()] }
-  }
-
-  it('copies every entry, tombstones included, into a builder as it is', async () => {
-    const { added, copied: out } = await copied(false, false)
-    expect(added.every(Boolean)).toBe(true)
-    expect(out).toEqual(entries)
-  })
-
-  it('leaves tombstones out when told to, and says which entries it added', async () => {
-    const { added, copied: out } = await copied(true, true)
-    expect(added).toEqual(entries.map((e) => e.value !== undefined))
-    expect(out).toEqual(entries.filter((e) => e.value !== undefined))
-  })
 
   it('shows the current key in keyView at every position, in both directions', async () => {
     const reader = await openBuilt(dir, entries, { blockSize: 64, restartInterval: 3 })

@@ -6,13 +6,12 @@
  *
  * @module
  */
-import { TableReader } from '@lsmkit/sstable'
-import { type MergeOptions, TableMerger } from './table-merger.js'
+import { type TableMergeOptions, TableMerger, TableReader } from '@lsmkit/sstable'
 
 /** What a worker needs to merge a compaction's tables. Structured-clonable. */
 export interface CompactJob {
   /** How to cut and filter the output. */
-  readonly merge: MergeOptions
+  readonly merge: TableMergeOptions
   /** Each input table's whole file, in runs as {@link TableMerger} takes them, newest first. */
   readonly runs: readonly (readonly Uint8Array[])[]
   /** Each input table's file name, in the same shape, for error messages. */

@@ -10,12 +10,11 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import { compareKeys } from '@lsmkit/sstable'
+import { compareKeys, type TableMergeOptions, TableMerger } from '@lsmkit/sstable'
 import { LEVEL_COUNT } from '../format.js'
 import type { CompactJob } from './compact-job.js'
 import type { Core } from './core.js'
 import { keyRange, type Levels, levelBytes, sortLevel, type TableFile } from './table-file.js'
-import { type MergeOptions, TableMerger } from './table-merger.js'
 import { writeTableFile, YIELD_EVERY, yieldToEventLoop } from './write-table.js'
 
 /** A chosen compaction: `inputs` of `level` merge with `overlaps` of `level + 1`. */
@@ -144,7 +143,7 @@ async function merge(
   between: () => Promise<void>,
 ): Promise<TableFile[]> {
   const o = core.options
-  const options: MergeOptions = {
+  const options: TableMergeOptions = {
     table: { blockSize: o.blockSize, restartInterval: o.blockRestartInterval, bitsPerKey: o.bloomBitsPerKey },
     targetFileSize: o.targetFileSize,
     dropTombstones,
@@ -181,7 +180,7 @@ async function merge(
 async function mergeOnThread(
   core: Core,
   runs: readonly (readonly TableFile[])[],
-  options: MergeOptions,
+  options: TableMergeOptions,
   between: () => Promise<void>,
 ): Promise<Uint8Array[] | undefined> {
   const thread = core.compactThread

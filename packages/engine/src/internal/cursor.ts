@@ -5,7 +5,6 @@
  *
  * @module
  */
-import type { TableBuilder } from '@lsmkit/sstable'
 
 /**
  * A position over entries sorted by key (bytewise). `value` is `undefined` for a tombstone.
@@ -23,11 +22,6 @@ export interface Cursor {
    * cursor moves. For comparing keys without copying them; read {@link Cursor.key} to keep one.
    */
   readonly keyView: Uint8Array
-  /**
-   * Adds the current entry to `builder` without copying it out first, unless it is a tombstone
-   * and `dropTombstones` is set; returns whether it was added. What a merge does per entry.
-   */
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean
   /** Moves to the first entry. */
   seekToFirst(): void
   /** Moves to the last entry. */

@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import { compareKeys, type TableBuilder } from '@lsmkit/sstable'
+import { compareKeys } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 
 /**
@@ -68,11 +68,6 @@ export class LevelCursor implements Cursor {
   /** The current key, valid until the cursor moves; see {@link Cursor.keyView}. */
   get keyView(): Uint8Array {
     return this.#current().keyView
-  }
-
-  /** Adds the current entry to `builder`; see {@link Cursor.addTo}. */
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
-    return this.#current().addTo(builder, dropTombstones)
   }
 
   /** Moves to the level's first entry. */

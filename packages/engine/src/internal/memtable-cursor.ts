@@ -4,7 +4,6 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import type { TableBuilder } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 import type { KeyIndex } from './key-index.js'
 import { keyText, NONE, type Nodes, visibleValue } from './memtable-node.js'
@@ -41,13 +40,6 @@ export class MemtableCursor implements Cursor {
 
   get keyView(): Uint8Array {
     return this.key
-  }
-
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
-    const value = this.value
-    if (value === undefined && dropTombstones) return false
-    builder.add(this.key, value)
-    return true
   }
 
   seekToFirst(): void {

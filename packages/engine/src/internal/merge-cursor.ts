@@ -7,7 +7,7 @@
  * @module
  */
 import { ErrorCode, LsmError } from '@lsmkit/fs'
-import { compareKeys, type TableBuilder } from '@lsmkit/sstable'
+import { compareKeys } from '@lsmkit/sstable'
 import type { Cursor } from './cursor.js'
 
 /**
@@ -42,8 +42,7 @@ export class MergeCursor implements Cursor {
   #forward = true
   // Each child's current key (undefined when it is not valid) as a view of the child's memory,
   // read once per move of that child, which is as long as such a view stays valid. The scan
-  // that picks the current child compares every child's key on every step; it needs no copies,
-  // and a merge, which hands entries to its builder with addTo, never keeps a key.
+  // that picks the current child compares every child's key on every step; it needs no copies.
   readonly #heads: (Uint8Array | undefined)[]
 
   /** A merge of `children`, newest first. The array is copied; the cursors are not. */
@@ -72,11 +71,6 @@ export class MergeCursor implements Cursor {
   get keyView(): Uint8Array {
     this.#currentChild()
     return this.#heads[this.#current]!
-  }
-
-  /** Adds the current entry, the newest child's, to `builder`; see {@link Cursor.addTo}. */
-  addTo(builder: TableBuilder, dropTombstones: boolean): boolean {
-    return this.#currentChild().addTo(builder, dropTombstones)
   }
 
   /** Moves to the smallest key of any child. */

@@ -17,12 +17,12 @@ export class KeyBuffer {
     return this.#buffer
   }
 
-  set(key: Uint8Array): void {
-    if (key.length > this.#buffer.length)
-      this.#buffer = new Uint8Array(Math.max(key.length, this.#buffer.length * 2))
+  /** Holds `key[0 .. length)`, the whole array by default. */
+  set(key: Uint8Array, length = key.length): void {
+    if (length > this.#buffer.length) this.#buffer = new Uint8Array(Math.max(length, this.#buffer.length * 2))
     const buffer = this.#buffer
-    for (let i = 0; i < key.length; i++) buffer[i] = key[i]!
-    this.#length = key.length
+    for (let i = 0; i < length; i++) buffer[i] = key[i]!
+    this.#length = length
   }
 
   /** A copy of the held key. */
