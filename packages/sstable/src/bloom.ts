@@ -66,9 +66,11 @@ function finalMix(value: number): number {
 /** Collects key hashes and lays out the filter block's contents. */
 export class BloomFilterBuilder {
   readonly #bitsPerKey: number
-  // Hashes rather than keys: eight bytes a key, whatever the key's length.
-  readonly #hashes: number[] = []
-  readonly #deltas: number[] = []
+  // Hashes rather than keys: each key's two hashes side by side, eight bytes a key whatever
+  // its length, in a typed array that doubles when full. Two number arrays took a tenth of a
+  // merge's profile: their pushes, and their growth by copying.
+  #hashes = new Uint32Array(2048)
+  #count = 0
 
   /** REQUIRES: `bitsPerKey` is a positive integer. */
   constructor(bitsPerKey: number) {
@@ -77,22 +79,30 @@ export class BloomFilterBuilder {
 
   /** Adds the key `key[0 .. length)`, the whole array by default. */
   add(key: Uint8Array, length = key.length): void {
-    this.#hashes.push(keyHashes(key, length))
-    this.#deltas.push(lastDelta)
+    const at = this.#count * 2
+    if (at === this.#hashes.length) {
+      const grown = new Uint32Array(at * 2)
+      grown.set(this.#hashes)
+      this.#hashes = grown
+    }
+    this.#hashes[at] = keyHashes(key, length)
+    this.#hashes[at + 1] = lastDelta
+    this.#count++
   }
 
   /** Size of the contents if the filter were finished now. */
   get estimatedSize(): number {
-    return bitCount(this.#hashes.length, this.#bitsPerKey) / 8 + 1
+    return bitCount(this.#count, this.#bitsPerKey) / 8 + 1
   }
 
   finish(): Uint8Array {
-    const bits = bitCount(this.#hashes.length, this.#bitsPerKey)
+    const bits = bitCount(this.#count, this.#bitsPerKey)
     const probes = Math.min(MAX_BLOOM_PROBES, Math.max(1, Math.floor(this.#bitsPerKey * 0.69)))
     const out = new Uint8Array(bits / 8 + 1)
-    for (let i = 0; i < this.#hashes.length; i++) {
-      let h = this.#hashes[i]!
-      const delta = this.#deltas[i]!
+    const hashes = this.#hashes
+    for (let i = 0; i < this.#count * 2; i += 2) {
+      let h = hashes[i]!
+      const delta = hashes[i + 1]!
       for (let j = 0; j < probes; j++) {
         const bit = modulo(h, bits)
         out[bit >>> 3]! |= 1 << (bit & 7)
