@@ -63,18 +63,8 @@ export interface TableMeta {
 
 const EMPTY = new Uint8Array(0)
 
-type Append = (
-  builder: TableBuilder,
-  key: Uint8Array,
-  keyLength: number,
-  value: Uint8Array,
-  start: number,
-  end: number,
-  tombstone: boolean,
-) => void
-
 // Set by TableBuilder's static block, the one place that can reach its private #append.
-let append: Append
+let append: typeof appendEntry
 
 /**
  * For this package's merge (table-merger.ts), not exported from it: adds `key[0 .. keyLength)`

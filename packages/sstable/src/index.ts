@@ -1,8 +1,9 @@
 /**
  * Sorted string tables for lsmkit, in the manner of LevelDB's: a pure {@link TableBuilder}, a
  * durable {@link writeTable}, a {@link TableReader} with a bloom filter, point lookups and
- * bidirectional cursors, a {@link BlockCache} shared by readers, and a {@link TableMemory} that
- * holds whole tables so that reads skip the file. The format is documented in
+ * bidirectional cursors, a {@link BlockCache} shared by readers, a {@link TableMemory} that
+ * holds whole tables so that reads skip the file, and a {@link TableMerger} that merges sorted
+ * runs of tables into new ones (a compaction's work). The format is documented in
  * docs/formats/sstable.md.
  *
  * @module
