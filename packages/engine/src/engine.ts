@@ -299,6 +299,8 @@ export class Engine implements AsyncDisposable {
     } catch (err) {
       failure = err
     }
+    // A background fsync of the log (write-queue.ts) may still be running.
+    await core.logSyncing
     await core.log?.close().catch(() => {})
     // Background work has stopped (or failed), so no flush waits on the thread any more.
     if (core.buildThread !== undefined) releaseThread('flush', core.buildThread)

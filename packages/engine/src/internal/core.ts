@@ -54,6 +54,11 @@ export class Core {
   mem: Memtable
   /** The active memtable's log, when the log is enabled. */
   log: LogWriter | undefined
+  /**
+   * An fsync of the active log started in the background (see write-queue.ts), until it
+   * settles. Never rejects: a failure fails the engine.
+   */
+  logSyncing: Promise<void> | undefined
   /** Frozen memtables waiting to be flushed, newest first. */
   imms: Memtable[] = []
   /** The tables of each level. */

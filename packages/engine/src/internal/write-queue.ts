@@ -31,6 +31,10 @@ const EMPTY = new Uint8Array(0)
 const MAX_GROUP_BYTES = 1 << 20
 // How many frozen memtables may wait for their flush before writers wait instead.
 const MAX_FROZEN = 2
+// The active log is fsynced in the background once this many bytes were appended since the
+// last fsync began, so that the fsync writes wait for when the log is full (before writes move
+// to a new log) finds little left to write: RocksDB's wal_bytes_per_sync, for the same reason.
+const BACKGROUND_SYNC_BYTES = 1 << 20
 
 export class WriteQueue {
   #queue: PendingWrite[] = []
@@ -39,6 +43,8 @@ export class WriteQueue {
   #markIdle: () => void = () => {}
   // The one-write group of a write committed at once, reused so that it costs no array.
   readonly #single: Uint8Array[] = [EMPTY]
+  // The active log's size when its last fsync began, background or not.
+  #syncedSize = 0
 
   constructor(
     private readonly core: Core,
@@ -136,6 +142,7 @@ export class WriteQueue {
         }
         if (core.log !== undefined && (core.options.durability === 'fsync' || group.some((w) => w.sync))) {
           try {
+            this.#syncedSize = core.log.size
             await core.log.sync()
           } catch (err) {
             // The group is in the memtable but not durable: nothing more may be acknowledged.
@@ -174,6 +181,7 @@ export class WriteQueue {
       const before = core.log.size
       core.log.addEncodedAll(batches, { flush: core.options.durability !== 'buffered' })
       core.counters.logBytes += core.log.size - before
+      if (core.log.size - this.#syncedSize >= BACKGROUND_SYNC_BYTES) this.#syncInBackground(core.log)
     }
     const mem = core.mem
     for (const batch of batches) {
@@ -223,6 +231,7 @@ export class WriteQueue {
       try {
         const old = core.log
         const started = performance.now()
+        await core.logSyncing
         await old.sync()
         core.counters.stalls.logSync += performance.now() - started
         await old.close()
@@ -231,6 +240,7 @@ export class WriteQueue {
           blockSize: core.options.logBlockSize,
         })
         core.logIds.add(id)
+        this.#syncedSize = 0
       } catch (err) {
         throw core.fail(err)
       }
@@ -239,6 +249,24 @@ export class WriteQueue {
     core.mem = new Memtable(id)
     core.notify()
     this.background.schedule()
+  }
+
+  // Starts an fsync of `log` unless one is running. Its failure fails the engine, as a failed
+  // fsync of a sync write would: the log may have lost what it held.
+  #syncInBackground(log: LogWriter): void {
+    const core = this.core
+    if (core.logSyncing !== undefined || core.options.durability === 'fsync') return
+    this.#syncedSize = log.size
+    const syncing = log.sync().then(
+      () => {},
+      (err: unknown) => {
+        core.fail(err)
+      },
+    )
+    core.logSyncing = syncing
+    void syncing.finally(() => {
+      if (core.logSyncing === syncing) core.logSyncing = undefined
+    })
   }
 
   #rejectAll(err: unknown): void {
