@@ -1,4 +1,5 @@
 import { Engine } from '@lsmkit/engine'
+import { ErrorCode, LsmError, MemoryFileSystem, type OpenMode } from '@lsmkit/fs'
 import { TableBuilder, TableMerger, TableReader } from '@lsmkit/sstable'
 import { describe, expect, it } from 'vitest'
 import { BuildThread } from '../src/internal/build-thread.js'
@@ -139,6 +140,54 @@ describe('Compactions on the compaction thread', () => {
     await rejectsWith(db.compact(), 'LEVEL_CORRUPTION')
     expect(db.stats().compactionsOnThread).toBe(1)
     await rejectsWith(db.close(), 'LEVEL_CORRUPTION')
+  })
+
+  it('a compaction whose output tables fail to write fails with LEVEL_IO_ERROR and loses nothing', async () => {
+    const trigger = { l0CompactionTrigger: 100, l0SlowdownTrigger: 100, l0StopTrigger: 100 }
+    // The second table file created after `failing` is set fails: the outputs are written side
+    // by side, so the others are then written, or being written, when it does.
+    const inner = new MemoryFileSystem()
+    let failing = false
+    let created = 0
+    const fs = new Proxy(inner, {
+      get(target, prop) {
+        if (prop === 'open')
+          return async (path: string, mode: OpenMode) => {
+            if (failing && mode === 'create' && isTable(path) && ++created === 2)
+              throw new LsmError(ErrorCode.IO_ERROR, `test: cannot create ${path}`, { systemCode: 'EIO' })
+            return target.open(path, mode)
+          }
+        const value: unknown = Reflect.get(target, prop, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const options = { memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES, targetFileSize: 256 * 1024, ...trigger }
+    const db = await Engine.open('/db', { fs, ...options })
+    const value = 'v'.repeat(1000)
+    const count = Math.ceil((1.25 * COMPACTION_THREAD_MIN_BYTES) / 1000)
+    let round = 0
+    const flushBig = async () => {
+      for (let i = 0; i < count; i++) await db.put(`k${String(i).padStart(6, '0')}`, `${round} ${value}`)
+      await db.flush()
+      round++
+    }
+    // The first big compaction starts the thread; compact until a merge has run on it.
+    const deadline = Date.now() + 30_000
+    while (db.stats().compactionsOnThread === 0 && Date.now() < deadline) {
+      await flushBig()
+      await db.compact()
+    }
+    expect(db.stats().compactionsOnThread).toBe(1)
+    await flushBig()
+    failing = true
+    await rejectsWith(db.compact(), 'LEVEL_IO_ERROR')
+    expect(created).toBeGreaterThan(2)
+    await db.close().catch(() => {})
+    failing = false
+    await using again = await Engine.open('/db', { fs: inner, ...options })
+    const all = await again.iterator().all()
+    expect(all).toHaveLength(count)
+    expect(all.every(([, v]) => text(v) === `${round - 1} ${value}`)).toBe(true)
   })
 
   it('a compaction merges held tables from memory, without reading their files', async () => {
