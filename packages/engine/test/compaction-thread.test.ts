@@ -51,6 +51,37 @@ async function readyThread(): Promise<BuildThread> {
   return thread
 }
 
+const BIG_VALUE = 'v'.repeat(1000)
+
+/**
+ * Rounds of puts to the same 1.25 MiB of keys (values tagged with the round), each flushed:
+ * L0 tables past the size from which compactions merge on the thread.
+ */
+function bigFlusher(db: Engine): { keys: number; rounds: number; flush: () => Promise<void> } {
+  const keys = Math.ceil((1.25 * COMPACTION_THREAD_MIN_BYTES) / BIG_VALUE.length)
+  const state = {
+    keys,
+    rounds: 0,
+    flush: async () => {
+      for (let i = 0; i < keys; i++)
+        await db.put(`k${String(i).padStart(6, '0')}`, `${state.rounds} ${BIG_VALUE}`)
+      await db.flush()
+      state.rounds++
+    },
+  }
+  return state
+}
+
+/** Flushes and compacts until one merge has run on the thread: the first big one only starts it. */
+async function compactOnThread(db: Engine, big: { flush: () => Promise<void> }): Promise<void> {
+  const deadline = Date.now() + 30_000
+  while (db.stats().compactionsOnThread === 0 && Date.now() < deadline) {
+    await big.flush()
+    await db.compact()
+  }
+  expect(db.stats().compactionsOnThread).toBe(1)
+}
+
 describe('Compactions on the compaction thread', () => {
   it('a compaction job merges into the same tables as the merger driven in slices here', async () => {
     const tables = await runCompactJob(job())
@@ -117,22 +148,9 @@ describe('Compactions on the compaction thread', () => {
       ...trigger,
     })
     const db = await Engine.open('/db', options)
-    const value = 'v'.repeat(1000)
-    let round = 0
-    const flushBig = async () => {
-      for (let i = 0; i < (1.25 * COMPACTION_THREAD_MIN_BYTES) / 1000; i++)
-        await db.put(`k${String(i).padStart(6, '0')}`, `${round} ${value}`)
-      await db.flush()
-      round++
-    }
-    // The first big flush starts the thread; compact until a merge has run on it.
-    const deadline = Date.now() + 30_000
-    while (db.stats().compactionsOnThread === 0 && Date.now() < deadline) {
-      await flushBig()
-      await db.compact()
-    }
-    expect(db.stats().compactionsOnThread).toBe(1)
-    await flushBig()
+    const big = bigFlusher(db)
+    await compactOnThread(db, big)
+    await big.flush()
     const newest = (await fs.list('/db')).filter(isTable).sort().at(-1)!
     const bytes = fs.readFileSync(`/db/${newest}`)!
     bytes[100] = bytes[100]! ^ 0xff
@@ -163,22 +181,9 @@ describe('Compactions on the compaction thread', () => {
     })
     const options = { memtableSize: 4 * COMPACTION_THREAD_MIN_BYTES, targetFileSize: 256 * 1024, ...trigger }
     const db = await Engine.open('/db', { fs, ...options })
-    const value = 'v'.repeat(1000)
-    const count = Math.ceil((1.25 * COMPACTION_THREAD_MIN_BYTES) / 1000)
-    let round = 0
-    const flushBig = async () => {
-      for (let i = 0; i < count; i++) await db.put(`k${String(i).padStart(6, '0')}`, `${round} ${value}`)
-      await db.flush()
-      round++
-    }
-    // The first big compaction starts the thread; compact until a merge has run on it.
-    const deadline = Date.now() + 30_000
-    while (db.stats().compactionsOnThread === 0 && Date.now() < deadline) {
-      await flushBig()
-      await db.compact()
-    }
-    expect(db.stats().compactionsOnThread).toBe(1)
-    await flushBig()
+    const big = bigFlusher(db)
+    await compactOnThread(db, big)
+    await big.flush()
     failing = true
     await rejectsWith(db.compact(), 'LEVEL_IO_ERROR')
     expect(created).toBeGreaterThan(2)
@@ -186,8 +191,8 @@ describe('Compactions on the compaction thread', () => {
     failing = false
     await using again = await Engine.open('/db', { fs: inner, ...options })
     const all = await again.iterator().all()
-    expect(all).toHaveLength(count)
-    expect(all.every(([, v]) => text(v) === `${round - 1} ${value}`)).toBe(true)
+    expect(all).toHaveLength(big.keys)
+    expect(all.every(([, v]) => text(v) === `${big.rounds - 1} ${BIG_VALUE}`)).toBe(true)
   })
 
   it('a compaction merges held tables from memory, without reading their files', async () => {
