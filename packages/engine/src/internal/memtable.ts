@@ -7,17 +7,19 @@
  * that cursors walk (forwards and backwards in O(1) a step), searched through sorted leaf
  * arrays; nodes are never removed, so a cursor's node stays valid however the index grows. But
  * only a key above every key held (as an in-order load writes them) joins the index at once,
- * at its end. Any other new key goes into a hash map and is put in order only when something
- * needs the order:
+ * at its end. Any other new key waits, and is put in order only when something needs the
+ * order:
  * - a cursor links the keys waiting into the index;
  * - a flush with keys waiting hands every key over as written, and the build thread sorts them
  *   (flush-job.ts, key-order.ts).
+ * Every key, waiting or not, is also in a hash table ({@link KeyTable}), where writes and gets
+ * find it.
  *
  * Why: inserting a random key into the index searched about fifteen keys scattered over the
  * heap, about 1.3 µs of a random put on this project's machine, on the writer's thread, which
- * single awaited writes wait for. A map finds a key in about one probe, and a radix sort of a
- * flush's keys on the build thread takes about 5 ms for 31,000 of them (see
- * `docs/guides/performance.md`, "Eleventh round").
+ * single awaited writes wait for. The hash table finds a key in about one probe, and a radix
+ * sort of a flush's keys on the build thread takes about 5 ms for 31,000 of them (see
+ * `docs/guides/performance.md`, "Eleventh round" and "Fifteenth round").
  *
  * @module
  */
@@ -26,8 +28,8 @@ import { compareKeys, keyTextOf, type TableBuilderOptions } from '@lsmkit/sstabl
 import type { Cursor } from './cursor.js'
 import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
+import { KeyTable, keyHash } from './key-table.js'
 import { MemtableCursor } from './memtable-cursor.js'
-import { keyHash, MemtableFilter } from './memtable-filter.js'
 import { keyText, NONE, Nodes, visibleValue } from './memtable-node.js'
 import { NewestEntries } from './newest-entries.js'
 
@@ -40,13 +42,6 @@ import { NewestEntries } from './newest-entries.js'
 export const MEMTABLE_ENTRY_OVERHEAD = 32
 
 const DELETED: { readonly value: Uint8Array | undefined } = Object.freeze({ value: undefined })
-
-/**
- * Most keys a memtable's hash map holds: V8's `Map` throws past 2^24 entries. A memtable of
- * tiny entries can hold more than that when `memtableSize` is over about half a GiB; its map
- * then hands its keys to the index and starts again empty.
- */
-export const MEMTABLE_MAP_LIMIT = 2 ** 23
 
 /**
  * An ordered in-memory map from key to versions, the engine's write buffer. Keys order
@@ -71,26 +66,19 @@ export class Memtable {
   readonly id: number
   readonly #nodes = new Nodes()
   readonly #index = new KeyIndex(this.#nodes)
-  // Every key is in #index, in #byText, or in both, and in #filter. A key above every key held
-  // (an in-order load's) goes straight to the end of the index, which costs one comparison. Any
-  // other new key goes into #byText, key text → node, and waits in #pending until a read needs
-  // the order.
-  readonly #byText = new Map<string, number>()
-  readonly #filter = new MemtableFilter()
+  // Every key is in #table, and in #index or #pending. A key above every key held (an in-order
+  // load's) goes straight to the end of the index, which costs one comparison. Any other new key
+  // waits in #pending until a read needs the order.
+  readonly #table = new KeyTable()
   #pending: number[] = []
-  readonly #mapLimit: number
   #bytes = 0
   #entries = 0
   #keys = 0
   #maxSeq = 0
 
-  /**
-   * An empty memtable numbered `id`. `mapLimit` is how many keys its hash map holds before
-   * they move to the index ({@link MEMTABLE_MAP_LIMIT}; lower only in tests).
-   */
-  constructor(id: number, mapLimit = MEMTABLE_MAP_LIMIT) {
+  /** An empty memtable numbered `id`. */
+  constructor(id: number) {
     this.id = id
-    this.#mapLimit = mapLimit
   }
 
   /**
@@ -146,35 +134,21 @@ export class Memtable {
     if (this.#index.isAboveLast(text)) {
       // Above every key linked, and so above every key waiting too: those are all below a key
       // appended before them.
-      this.#index.append(this.#nodes.add(text, seq, buffer, at, length), text)
-      this.#filter.add(hash)
+      const node = this.#nodes.add(text, seq, buffer, at, length)
+      this.#index.append(node, text)
+      this.#table.add(hash, node)
       this.#keys++
       return
     }
-    const found = this.#find(text, hash)
+    const found = this.#table.find(hash, text, this.#nodes.texts)
     if (found !== NONE) {
       this.#nodes.setNewest(found, seq, buffer, at, length)
       return
     }
     const node = this.#nodes.add(text, seq, buffer, at, length)
-    if (this.#byText.size >= this.#mapLimit) {
-      // The keys in the map all wait for their order; once linked, the index finds them.
-      this.#link()
-      this.#byText.clear()
-    }
-    this.#byText.set(text, node)
-    this.#filter.add(hash)
+    this.#table.add(hash, node)
     this.#pending.push(node)
     this.#keys++
-  }
-
-  // The node of `text`, or NONE. The filter answers most lookups of absent keys alone: a probe
-  // of the map touches key strings of other entries, cold in a large heap.
-  #find(text: string, hash: number): number {
-    if (!this.#filter.mayContain(hash)) return NONE
-    const node = this.#byText.get(text)
-    if (node !== undefined) return node
-    return this.#index.find(text)
   }
 
   // Links every pending node into the index, in key order.
@@ -199,7 +173,7 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
-    const node = this.#find(text, keyHash(key, 0, key.length))
+    const node = this.#table.find(keyHash(key, 0, key.length), text, this.#nodes.texts)
     if (node === NONE) return undefined
     const value = visibleValue(this.#nodes, node, snapshot)
     if (value === null) return undefined
