@@ -12,8 +12,9 @@
  * - a cursor links the keys waiting into the index;
  * - a flush with keys waiting hands every key over as written, and the build thread sorts them
  *   (flush-job.ts, key-order.ts).
- * Every key, waiting or not, is also in a hash table ({@link KeyTable}), where writes and gets
- * find it.
+ * A key written out of order is also in a hash table ({@link KeyTable}), where writes and
+ * gets find it, linked or not; a key appended in order is found through the index, behind a
+ * bloom filter of those keys (memtable-filter.ts).
  *
  * Why: inserting a random key into the index searched about fifteen keys scattered over the
  * heap, about 1.3 µs of a random put on this project's machine, on the writer's thread, which
@@ -30,6 +31,7 @@ import { type FlushJob, packFlush } from './flush-job.js'
 import { KeyIndex } from './key-index.js'
 import { KeyTable, keyHash } from './key-table.js'
 import { MemtableCursor } from './memtable-cursor.js'
+import { MemtableFilter } from './memtable-filter.js'
 import { keyText, NONE, Nodes, visibleValue } from './memtable-node.js'
 import { NewestEntries } from './newest-entries.js'
 
@@ -66,10 +68,12 @@ export class Memtable {
   readonly id: number
   readonly #nodes = new Nodes()
   readonly #index = new KeyIndex(this.#nodes)
-  // Every key is in #table, and in #index or #pending. A key above every key held (an in-order
-  // load's) goes straight to the end of the index, which costs one comparison. Any other new key
-  // waits in #pending until a read needs the order.
+  // A key above every key held (an in-order load's) goes straight to the end of the index, which
+  // costs one comparison, and into #appended. Any other new key goes into #table, and waits in
+  // #pending until a read needs the order. So every key is in #table or #appended, and in
+  // #index or #pending.
   readonly #table = new KeyTable()
+  readonly #appended = new MemtableFilter()
   #pending: number[] = []
   #bytes = 0
   #entries = 0
@@ -134,13 +138,12 @@ export class Memtable {
     if (this.#index.isAboveLast(text)) {
       // Above every key linked, and so above every key waiting too: those are all below a key
       // appended before them.
-      const node = this.#nodes.add(text, seq, buffer, at, length)
-      this.#index.append(node, text)
-      this.#table.add(hash, node)
+      this.#index.append(this.#nodes.add(text, seq, buffer, at, length), text)
+      this.#appended.add(hash)
       this.#keys++
       return
     }
-    const found = this.#table.find(hash, text, this.#nodes.texts)
+    const found = this.#find(text, hash)
     if (found !== NONE) {
       this.#nodes.setNewest(found, seq, buffer, at, length)
       return
@@ -149,6 +152,14 @@ export class Memtable {
     this.#table.add(hash, node)
     this.#pending.push(node)
     this.#keys++
+  }
+
+  // The node of `text`, or NONE. The index is searched only for a key the filter of appended
+  // keys may hold: a search reads about fifteen key strings, cold in a large heap.
+  #find(text: string, hash: number): number {
+    const node = this.#table.find(hash, text, this.#nodes.texts)
+    if (node !== NONE || !this.#appended.mayContain(hash)) return node
+    return this.#index.find(text)
   }
 
   // Links every pending node into the index, in key order.
@@ -173,7 +184,7 @@ export class Memtable {
     snapshot = Infinity,
     text = keyText(key),
   ): { readonly value: Uint8Array | undefined } | undefined {
-    const node = this.#table.find(keyHash(key, 0, key.length), text, this.#nodes.texts)
+    const node = this.#find(text, keyHash(key, 0, key.length))
     if (node === NONE) return undefined
     const value = visibleValue(this.#nodes, node, snapshot)
     if (value === null) return undefined
