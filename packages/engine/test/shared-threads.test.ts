@@ -1,5 +1,7 @@
 import { Engine } from '@lsmkit/engine'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+// The engine's own copy of the module, which the databases below share their threads through.
+import * as engineThreads from '../dist/src/internal/shared-threads.js'
 import { FLUSH_THREAD_MIN_BYTES } from '../src/internal/flush.js'
 import { acquireThread, releaseThread, THREAD_IDLE_MS } from '../src/internal/shared-threads.js'
 import { memory } from './support.js'
@@ -61,6 +63,28 @@ describe('Threads shared by the databases of a process', () => {
     expect(next.usable).toBe(true)
     releaseThread('flush', failed)
     releaseThread('flush', next)
+  })
+
+  it('starts the build thread once the first memtable holds 256 KiB, so that the first full flush builds on it', async () => {
+    vi.useRealTimers()
+    const db = await Engine.open('/db', memory({ memtableSize: 4 * FLUSH_THREAD_MIN_BYTES }).options)
+    const thread = engineThreads.acquireThread('flush')
+    try {
+      expect(thread.ready).toBe(false)
+      const value = 'v'.repeat(1000)
+      let i = 0
+      const put = () => db.put(`k${String(i++).padStart(6, '0')}`, value)
+      while (i < 300) await put()
+      const deadline = Date.now() + 20_000
+      while (!thread.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(thread.ready).toBe(true)
+      while (i < 1300) await put()
+      await db.flush()
+      expect(db.stats()).toMatchObject({ flushes: 1, flushesOnThread: 1 })
+    } finally {
+      engineThreads.releaseThread('flush', thread)
+      await db.close()
+    }
   })
 
   it('a database opened after another builds its first big flush on the thread the first one started', async () => {

@@ -12,6 +12,7 @@ import { ENTRY_HEADER_SIZE, LogWriter } from '@lsmkit/log'
 import { LOG_SUFFIX } from '../format.js'
 import type { Background } from './background.js'
 import type { Core } from './core.js'
+import { FLUSH_THREAD_MIN_BYTES } from './flush.js'
 import { Memtable } from './memtable.js'
 
 interface PendingWrite {
@@ -35,6 +36,11 @@ const MAX_FROZEN = 2
 // last fsync began, so that the fsync writes wait for when the log is full (before writes move
 // to a new log) finds little left to write: RocksDB's wal_bytes_per_sync, for the same reason.
 const BACKGROUND_SYNC_BYTES = 1 << 20
+// The first memtable this full starts the build threads, when memtables are big enough to be
+// flushed on them: a thread takes a few hundred milliseconds to start, and one started only at
+// the first flush (as before) left that flush to this thread, about 3% of the writer's CPU in
+// the bench's random load.
+const WARM_THREADS_BYTES = 256 * 1024
 
 export class WriteQueue {
   #queue: PendingWrite[] = []
@@ -45,6 +51,7 @@ export class WriteQueue {
   readonly #single: Uint8Array[] = [EMPTY]
   // The active log's size when its last fsync began, background or not.
   #syncedSize = 0
+  #threadsWarmed = false
 
   constructor(
     private readonly core: Core,
@@ -189,6 +196,13 @@ export class WriteQueue {
       core.seq = mem.applyEncoded(batch, first)
       // Key and value bytes only, as the user gave them: the entry headers are not theirs.
       core.counters.userBytes += batch.length - (core.seq - first) * ENTRY_HEADER_SIZE
+    }
+    if (!this.#threadsWarmed && mem.approximateBytes >= WARM_THREADS_BYTES) {
+      this.#threadsWarmed = true
+      if (core.options.memtableSize >= FLUSH_THREAD_MIN_BYTES) {
+        core.buildThread?.warm()
+        core.compactThread?.warm()
+      }
     }
   }
 
