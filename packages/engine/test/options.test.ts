@@ -379,9 +379,10 @@ describe('Options: validation', () => {
 
   it('rejects L0 triggers out of order with LEVEL_INVALID_OPTION', async () => {
     const { fs } = memory()
+    // The first two break the order against the defaults (slowdown 20, stop 36).
     for (const triggers of [
-      { l0CompactionTrigger: 9 },
-      { l0SlowdownTrigger: 13 },
+      { l0CompactionTrigger: 21 },
+      { l0SlowdownTrigger: 37 },
       { l0CompactionTrigger: 4, l0SlowdownTrigger: 3 },
       { l0SlowdownTrigger: 8, l0StopTrigger: 7 },
     ]) {
