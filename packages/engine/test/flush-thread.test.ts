@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto'
 import { Engine } from '@lsmkit/engine'
+import { MemoryFileSystem } from '@lsmkit/fs'
 import { TableBuilder } from '@lsmkit/sstable'
-import { describe, expect, it } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
+// The engine's own copy of the module, which the database below takes its flush thread from.
+import * as engineThreads from '../dist/src/internal/shared-threads.js'
 import { BuildThread } from '../src/internal/build-thread.js'
 import { FLUSH_THREAD_MIN_BYTES } from '../src/internal/flush.js'
 import { buildFlush } from '../src/internal/flush-job.js'
 import { Memtable } from '../src/internal/memtable.js'
 import { Slab } from '../src/internal/slab.js'
 import { encodeOps } from '../src/internal/write-batch.js'
+import { ObservedFileSystem } from './observed-file-system.js'
 import { isTable, memory, text, utf8 } from './support.js'
 
 const OPTIONS = { blockSize: 256, bitsPerKey: 10 }
@@ -93,5 +97,41 @@ describe('Flushes on the build thread', () => {
     }
     expect(files[0]!.size).toBeGreaterThan(2)
     expect(files[0]).toEqual(files[1])
+  })
+
+  it('builds a frozen memtable on the thread while the table before it is still being written', async () => {
+    const fs = new ObservedFileSystem(new MemoryFileSystem())
+    const db = await Engine.open('/db', { fs, memtableSize: FLUSH_THREAD_MIN_BYTES })
+    const thread = engineThreads.acquireThread('flush')
+    const builds = vi.spyOn(thread, 'build')
+    const firstTable = fs.holdOpen((path) => path.endsWith('.sst'))
+    const value = 'v'.repeat(1000)
+    let i = 0
+    const putUntil = async (count: number) => {
+      while (i < count) await db.put(`k${String(i++).padStart(6, '0')}`, value)
+    }
+    try {
+      // A quarter of a memtable starts the thread; the first memtable is flushed only once it is ready.
+      await putUntil(300)
+      const deadline = Date.now() + 30_000
+      while (!thread.ready && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10))
+      expect(thread.ready).toBe(true)
+      // About 1,020 of these entries fill a memtable: the first freezes, then the second.
+      await putUntil(1100)
+      await firstTable.reached
+      await putUntil(2200)
+      expect(db.stats().memtables.filter((m) => m.frozen)).toHaveLength(2)
+      expect(builds).toHaveBeenCalledTimes(2)
+      firstTable.release()
+      await db.flush()
+      // The third memtable, below the thread's minimum, builds here; no table is built twice.
+      expect(db.stats()).toMatchObject({ flushes: 3, flushesOnThread: 2 })
+      expect(builds).toHaveBeenCalledTimes(2)
+    } finally {
+      firstTable.release()
+      builds.mockRestore()
+      engineThreads.releaseThread('flush', thread)
+      await db.close()
+    }
   })
 })

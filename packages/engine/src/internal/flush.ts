@@ -1,6 +1,11 @@
 /**
  * Flushing the oldest frozen memtable into an L0 table.
  *
+ * Tables are built on the build thread ahead of their flush: a memtable's build starts when it
+ * freezes, so the thread builds it while this thread writes and fsyncs the table before it.
+ * One at a time, a batched load's flushes took about 100 ms each (a build of 40–70 ms, then
+ * the write and fsync of 17–52 ms), and the writer waited for them a quarter of its time.
+ *
  * @module
  */
 import { TableBuilder, type TableBuilderOptions } from '@lsmkit/sstable'
@@ -19,13 +24,16 @@ export async function flushOldest(core: Core): Promise<void> {
   if (imm === undefined) return
   let table: TableFile | undefined
   if (imm.entryCount > 0) {
-    const options = {
-      blockSize: core.options.blockSize,
-      restartInterval: core.options.blockRestartInterval,
-      bitsPerKey: core.options.bloomBitsPerKey,
+    const options = tableOptions(core)
+    let building = buildsAhead.get(imm)
+    if (building === undefined) {
+      building = buildOnThread(core, imm, options)
+      buildsAhead.set(imm, building)
     }
-    const built = await buildOnThread(core, imm, options)
+    const built = await building
     if (built !== undefined) core.counters.flushesOnThread++
+    // The next memtable's table builds on the thread while this one is written and fsynced.
+    buildAhead(core)
     const bytes = built ?? (await buildHere(imm, options))
     table = await writeTableFile(core, imm.id, bytes)
     core.counters.flushBytes += table.size
@@ -38,6 +46,38 @@ export async function flushOldest(core: Core): Promise<void> {
   core.imms.pop()
   core.counters.flushes++
   core.notify()
+}
+
+// The build of each frozen memtable's table once started, by buildAhead or by its flush: the
+// table's bytes, or undefined when the thread did not build it and the flush builds here.
+const buildsAhead = new WeakMap<Memtable, Promise<Uint8Array | undefined>>()
+
+/**
+ * Starts building, on the build thread, the table of every frozen memtable that is not yet
+ * building, oldest first: the thread builds them in that order while this thread writes and
+ * fsyncs the tables before them, so that a flush's build and the previous flush's I/O overlap.
+ * Their flushes take the results (see {@link flushOldest}). Does nothing for memtables the
+ * thread would not build, nor before the thread is ready: their flushes decide, as before.
+ */
+export function buildAhead(core: Core): void {
+  const thread = core.buildThread
+  if (thread === undefined || !thread.ready) return
+  // The newest frozen memtable is first; the oldest, flushed next, is last.
+  for (let i = core.imms.length - 1; i >= 0; i--) {
+    const imm = core.imms[i]!
+    if (buildsAhead.has(imm) || imm.entryCount === 0 || imm.approximateBytes < FLUSH_THREAD_MIN_BYTES)
+      continue
+    const building = thread.build(imm.packNewest(tableOptions(core))).catch(() => undefined)
+    buildsAhead.set(imm, building)
+  }
+}
+
+function tableOptions(core: Core): TableBuilderOptions {
+  return {
+    blockSize: core.options.blockSize,
+    restartInterval: core.options.blockRestartInterval,
+    bitsPerKey: core.options.bloomBitsPerKey,
+  }
 }
 
 /**

@@ -12,7 +12,7 @@ import { ENTRY_HEADER_SIZE, LogWriter } from '@lsmkit/log'
 import { LOG_SUFFIX } from '../format.js'
 import type { Background } from './background.js'
 import type { Core } from './core.js'
-import { FLUSH_THREAD_MIN_BYTES } from './flush.js'
+import { buildAhead, FLUSH_THREAD_MIN_BYTES } from './flush.js'
 import { Memtable } from './memtable.js'
 
 interface PendingWrite {
@@ -261,6 +261,7 @@ export class WriteQueue {
     }
     core.imms.unshift(core.mem)
     core.mem = new Memtable(id)
+    buildAhead(core)
     core.notify()
     this.background.schedule()
   }
