@@ -84,8 +84,6 @@ export interface EngineOptions {
    * building runs on another core. Default `true`.
    * Files are written by this thread either way; a flush whose build fails on the worker
    * builds here instead. With `false`, flushes build on this thread between slices of work.
-   * On Linux the thread runs 10 nice steps below the thread that started it, so that this
-   * thread's writes get a busy machine's cores first (see the tuning guide).
    */
   readonly flushThread?: boolean
   /**
@@ -94,8 +92,7 @@ export interface EngineOptions {
    * runs on another core.
    * Default `true`. This thread still reads the input tables and writes the outputs, through
    * the file system; a merge that fails on the worker runs here instead. With `false`,
-   * compactions merge on this thread between slices of work. On Linux the thread runs at a
-   * lower priority, as the flush thread does.
+   * compactions merge on this thread between slices of work.
    */
   readonly compactionThread?: boolean
   /** L0 files that trigger a compaction into L1. Default 4. */

@@ -2,15 +2,13 @@
  * The entry point of the engine's worker threads: builds each flushed table (flush-job.ts) and
  * merges each compaction (compact-job.ts) it is sent, and sends the tables' bytes back,
  * transferring them. It does no I/O: the engine reads and writes every file through its
- * file-system seam. It runs at a lower CPU priority than the thread that started it
- * (thread-priority.ts).
+ * file-system seam.
  *
  * @module
  */
 import { parentPort } from 'node:worker_threads'
 import { type CompactJob, runCompactJob } from './compact-job.js'
 import { buildFlush, type FlushJob } from './flush-job.js'
-import { lowerThreadPriority } from './thread-priority.js'
 
 /**
  * A request; the reply carries the same `id`. A ping (neither job) is answered with no tables,
@@ -31,9 +29,6 @@ async function serve(request: BuildRequest): Promise<Uint8Array[]> {
   if ('compact' in request) return runCompactJob(request.compact)
   return []
 }
-
-// Before the first job: the thread's builds give way to the thread that awaits the writes.
-lowerThreadPriority()
 
 parentPort?.on('message', (request: BuildRequest) => {
   serve(request).then(
