@@ -81,7 +81,8 @@ export interface EngineOptions {
   /**
    * Build the tables of memtable flushes on a worker thread (one for the whole process, shared
    * by its databases, started at the first flush of 1 MiB or more), so that a bulk load's table
-   * building runs on another core. Default `true`.
+   * building runs on another core; a memtable's table starts building there as soon as it
+   * freezes. Default `true`.
    * Files are written by this thread either way; a flush whose build fails on the worker
    * builds here instead. With `false`, flushes build on this thread between slices of work.
    */
