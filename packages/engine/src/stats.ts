@@ -47,7 +47,10 @@ export interface WriteStalls {
   readonly memtables: number
   /** Waits for a compaction, with L0 at `l0StopTrigger` tables. */
   readonly l0: number
-  /** Waits for the fsync of a full memtable's log, made before writes go to a new log. */
+  /**
+   * Waits of sync writes (and `db.sync()`) for the fsync of full logs, those before the active
+   * one, which runs in the background after each memtable rotation.
+   */
   readonly logSync: number
 }
 
