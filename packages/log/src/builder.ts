@@ -153,35 +153,40 @@ export class LogBuilder {
   // Cuts one record into chunks, LevelDB-style: a block with room for less than a chunk header
   // is zero-filled, and a block with exactly a header's room gets a chunk with no payload.
   //
-  // The payload is copied in once, whole, and each later chunk's header is opened up in front
-  // of the bytes still to frame by moving them within the buffer; CRCs are taken over ranges of
-  // the buffer. A view per fragment (for its CRC and its copy) cost more than the framing
-  // itself: see docs/guides/performance.md, "Seventeenth round".
+  // The payload is copied in once, whole, just after the first header; then each later
+  // fragment moves up within the buffer to its place (the last first, so that none lands on
+  // bytes not yet moved), opening a gap for its header; the CRCs are taken over ranges of the
+  // buffer. A view per fragment, for its CRC and its copy, cost more than the framing itself
+  // (docs/guides/performance.md, "Seventeenth round").
   #frame(payload: Uint8Array): void {
     const blockSize = this.blockSize
     const length = payload.length
-    // Room for every header the record can need, and the padding (less than a header).
-    this.#ensure(length + CHUNK_HEADER_SIZE * (3 + Math.floor(length / (blockSize - CHUNK_HEADER_SIZE))))
+    const step = blockSize - CHUNK_HEADER_SIZE
+    let room = blockSize - (this.offset % blockSize)
+    const padding = room < CHUNK_HEADER_SIZE ? room : 0
+    if (padding > 0) room = blockSize
+    const first = Math.min(length, room - CHUNK_HEADER_SIZE)
+    const chunks = 1 + Math.ceil((length - first) / step)
+    this.#ensure(padding + length + chunks * CHUNK_HEADER_SIZE)
     const b = this.#buffer
     let at = this.#length
-    let room = blockSize - (this.offset % blockSize)
-    if (room < CHUNK_HEADER_SIZE) {
-      b.fill(0, at, at + room)
-      at += room
-      room = blockSize
+    if (padding > 0) {
+      b.fill(0, at, at + padding)
+      at += padding
     }
-    b.set(payload, at + CHUNK_HEADER_SIZE)
+    const start = at + CHUNK_HEADER_SIZE
+    b.set(payload, start)
+    for (let j = chunks - 1; j > 0; j--) {
+      const from = start + first + (j - 1) * step
+      const end = Math.min(from + step, start + length)
+      b.copyWithin(from + j * CHUNK_HEADER_SIZE, from, end)
+    }
     let pos = 0
-    for (let first = true; ; first = false) {
-      const fragment = Math.min(length - pos, room - CHUNK_HEADER_SIZE)
-      const last = pos + fragment === length
-      const type = first
-        ? last
-          ? ChunkType.FULL
-          : ChunkType.FIRST
-        : last
-          ? ChunkType.LAST
-          : ChunkType.MIDDLE
+    for (let j = 0; j < chunks; j++) {
+      const fragment = j === 0 ? first : Math.min(step, length - pos)
+      const last = j === chunks - 1
+      const type =
+        j === 0 ? (last ? ChunkType.FULL : ChunkType.FIRST) : last ? ChunkType.LAST : ChunkType.MIDDLE
       const data = at + CHUNK_HEADER_SIZE
       const crc = maskCrc(crc32cRange(b, data, data + fragment, TYPE_CRC[type]!))
       b[at] = crc & 0xff
@@ -193,11 +198,6 @@ export class LogBuilder {
       b[at + 6] = type
       at = data + fragment
       pos += fragment
-      if (last) break
-      // This chunk filled its block: the next starts at `at`, where the rest of the payload now
-      // lies, so the rest moves up to make room for the next header.
-      b.copyWithin(at + CHUNK_HEADER_SIZE, at, at + (length - pos))
-      room = blockSize
     }
     this.#length = at
   }
