@@ -293,17 +293,13 @@ export class Engine implements AsyncDisposable {
         await this.#background.flushAll()
       }
       await this.#background.idle()
-      // Full logs are fsynced in the background (write-queue.ts); what close() resolves on
-      // covers them too.
-      while (core.logsRetiring !== undefined) await core.logsRetiring
       // Synced even after a background failure: the log may be sound, and what close()
       // resolves on must be durable. A failed log throws its failure here instead.
       if (core.log !== undefined) await core.log.sync()
     } catch (err) {
       failure = err
     }
-    // A background fsync of a log (write-queue.ts) may still be running.
-    while (core.logsRetiring !== undefined) await core.logsRetiring
+    // A background fsync of the log (write-queue.ts) may still be running.
     await core.logSyncing
     await core.log?.close().catch(() => {})
     // Background work has stopped (or failed), so no flush waits on the thread any more.

@@ -47,10 +47,7 @@ export interface WriteStalls {
   readonly memtables: number
   /** Waits for a compaction, with L0 at `l0StopTrigger` tables. */
   readonly l0: number
-  /**
-   * Waits of sync writes (and `db.sync()`) for the fsync of full logs, those before the active
-   * one, which runs in the background after each memtable rotation.
-   */
+  /** Waits for the fsync of a full memtable's log, made before writes go to a new log. */
   readonly logSync: number
 }
 

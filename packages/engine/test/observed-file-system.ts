@@ -23,7 +23,7 @@ export interface Hold {
 
 /**
  * A file system that forwards to another and lets a test watch and steer what the engine does:
- * it counts `sync()` calls on handles, holds chosen `open`, `unlink` and `sync` calls until the test
+ * it counts `sync()` calls on handles, holds chosen `open` and `unlink` calls until the test
  * releases them (to freeze a flush or a compaction at a known point), and can play a dead process: after
  * {@link ObservedFileSystem.kill}, every call fails, so an engine left behind by a simulated
  * crash can no longer touch the files a new engine has opened.
@@ -34,7 +34,7 @@ export class ObservedFileSystem implements FileSystem {
   /** `sync()` calls on handles of any file. */
   syncs = 0
   readonly #holds: {
-    op: 'open' | 'unlink' | 'sync'
+    op: 'open' | 'unlink'
     match: (path: string) => boolean
     arrive: (path: string) => void
     gate: Promise<void>
@@ -56,17 +56,7 @@ export class ObservedFileSystem implements FileSystem {
     return this.#hold('unlink', match)
   }
 
-  /** As {@link ObservedFileSystem.holdOpen}, for the next matching handle's `sync`. */
-  holdSync(match: (path: string) => boolean): Hold {
-    return this.#hold('sync', match)
-  }
-
-  /** Waits at a hold set by {@link ObservedFileSystem.holdSync}, for handles. */
-  async passSync(path: string): Promise<void> {
-    await this.#pass('sync', path)
-  }
-
-  #hold(op: 'open' | 'unlink' | 'sync', match: (path: string) => boolean): Hold {
+  #hold(op: 'open' | 'unlink', match: (path: string) => boolean): Hold {
     let arrive!: (path: string) => void
     let release!: () => void
     const reached = new Promise<string>((resolve) => {
@@ -80,7 +70,7 @@ export class ObservedFileSystem implements FileSystem {
   }
 
   // Waits at a hold on `op` of `path`, if one is set.
-  async #pass(op: 'open' | 'unlink' | 'sync', path: string): Promise<void> {
+  async #pass(op: 'open' | 'unlink', path: string): Promise<void> {
     const i = this.#holds.findIndex((h) => h.op === op && h.match(path))
     if (i < 0) return
     const [hold] = this.#holds.splice(i, 1)
@@ -185,7 +175,6 @@ class ObservedHandle implements FileHandle {
 
   async sync(): Promise<void> {
     this.fs.check('sync', this.path)
-    await this.fs.passSync(this.path)
     this.fs.syncs++
     if (this.path.endsWith('.wal')) this.fs.logSyncs++
     await this.inner.sync()

@@ -126,28 +126,6 @@ describe('recovery of the log', () => {
     expect(await keysOf(again)).toEqual([...keys(0, 5), ...many])
   })
 
-  it("keeps the prefix before a torn full log that no later log marks durable, under the default 'strict'", async () => {
-    const { fs, older } = await tornOlderLog({ marked: false })
-    await using db = await Engine.open('/db', { fs })
-    // The tear took k005; the newer log's k006…k009 may not come back without it.
-    expect(await keysOf(db)).toEqual(keys(0, 5))
-    expect(db.stats().recovery.droppedBytes).toBeGreaterThan(0)
-    expect(fs.readFileSync(older)).toBeUndefined()
-  })
-
-  it("fails open with LEVEL_CORRUPTION naming a torn full log that a later log marks durable, under 'strict'", async () => {
-    const { fs, older } = await tornOlderLog({ marked: true })
-    const err = await rejection(Engine.open('/db', { fs }))
-    expect(err.code).toBe('LEVEL_CORRUPTION')
-    expect(err.file).toBe(older)
-  })
-
-  it("keeps the prefix before a torn full log that a later log marks durable, with 'point-in-time'", async () => {
-    const { fs } = await tornOlderLog({ marked: true })
-    await using db = await Engine.open('/db', { fs, walRecovery: 'point-in-time' })
-    expect(await keysOf(db)).toEqual(keys(0, 5))
-  })
-
   it("fails open with LEVEL_CORRUPTION naming the log for damage in its middle, under the default 'strict'", async () => {
     const { fs, log } = await damagedLog()
     const err = await rejection(Engine.open('/db', { fs }))
@@ -243,34 +221,6 @@ async function writeAfterRecoveryThenCrash(
   await db.close().catch(() => {})
   memory.powerCut()
   return recovered
-}
-
-/**
- * A closed database with two logs after its manifest's log number, as a power cut can leave
- * them: the older holds k000…k005 with k005 torn off halfway, the newer k006…k009, after an
- * empty batch when `marked` (the engine's mark that the older log was durable).
- */
-async function tornOlderLog({
-  marked,
-}: {
-  marked: boolean
-}): Promise<{ fs: MemoryFileSystem; older: string }> {
-  const fs = new MemoryFileSystem()
-  const db = await Engine.open('/db', { fs })
-  await db.close()
-  const { logNumber } = (await readManifest('/db', { fs }))!
-  const older = join('/db', fileName(logNumber + 1, '.wal'))
-  const newer = join('/db', fileName(logNumber + 2, '.wal'))
-  await plantLog(fs, older, keys(0, 6))
-  const last = (await batchesOf(fs, older))[5]!
-  const bytes = fs.readFileSync(older)!
-  fs.writeFileSync(older, bytes.subarray(0, Math.floor((last.offset + last.end) / 2)), { durable: true })
-  const writer = await LogWriter.create(newer, { fs })
-  if (marked) writer.add([])
-  for (const k of keys(6, 10)) writer.add([{ key: utf8(k), value: utf8(`planted ${k}`) }])
-  await writer.sync()
-  await writer.close()
-  return { fs, older }
 }
 
 /** Writes a log of one-put batches at `path`, as the engine would, synced. */

@@ -352,6 +352,15 @@ describe('Write stall accounting', () => {
     expect(db.stats().stalls.memtables).toBeGreaterThanOrEqual(10)
     expect(db.stats().stalls.l0).toBe(0)
   })
+
+  it("counts the fsync of a full memtable's log, before writes move to a new log, as a logSync stall", async () => {
+    const { options } = observed({ memtableSize: 1024 })
+    await using db = await Engine.open('/db', options)
+    await db.put('a', KB + KB)
+    expect(db.stats().stalls.logSync).toBe(0)
+    await db.put('b', '2')
+    expect(db.stats().stalls.logSync).toBeGreaterThan(0)
+  })
 })
 
 describe('Regressions', () => {

@@ -63,12 +63,6 @@ export class Core {
    * settles. Never rejects: a failure fails the engine.
    */
   logSyncing: Promise<void> | undefined
-  /**
-   * The fsyncs of full logs (those before the active one), made in the background one after
-   * another (see write-queue.ts), until the last settles. Never rejects: a failure fails the
-   * engine.
-   */
-  logsRetiring: Promise<void> | undefined
   /** Frozen memtables waiting to be flushed, newest first. */
   imms: Memtable[] = []
   /** The tables of each level. */
@@ -162,7 +156,7 @@ export class Core {
     for (const id of [...this.logIds]) {
       if (id >= logNumber) continue
       this.logIds.delete(id)
-      this.#removeLater(this.#unlinkLog(id))
+      this.#removeLater(this.#unlink(this.path(id, LOG_SUFFIX)))
     }
   }
 
@@ -249,14 +243,6 @@ export class Core {
     // descriptor, not data: it must not fail the compaction, an iterator's close or close().
     await table.reader.close().catch(() => {})
     await this.#unlink(this.path(table.id, TABLE_SUFFIX))
-  }
-
-  // A full log is fsynced and closed in the background (write-queue.ts), in order, and was
-  // retired before its memtable could be flushed: once the retirements running now settle, its
-  // own has, and it is not deleted from under its handle.
-  async #unlinkLog(id: number): Promise<void> {
-    await this.logsRetiring
-    await this.#unlink(this.path(id, LOG_SUFFIX))
   }
 
   // A file that cannot be deleted costs space, not data: recovery removes it on the next open.

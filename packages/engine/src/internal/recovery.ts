@@ -119,10 +119,9 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
   }
 }
 
-// Replays logs oldest first into one memtable each. The newest log's torn tail is cut off (and
-// the cut made durable) so that it never reads as damage once a newer log exists. An older
-// log's torn tail ends the replay there, unless a later log marks it durable, which makes it
-// damage; other damage is handled as `walRecovery` says.
+// Replays logs oldest first into one memtable each. A torn tail is cut off (and the cut made
+// durable) so that it never reads as damage once a newer log exists; other damage is handled
+// as `walRecovery` says.
 async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[]): Promise<Replay> {
   const replay: Replay = { memtables: [], seq: 0, batches: 0, bytes: 0, dropped: 0, damaged: false }
   for (const [i, id] of ids.entries()) {
@@ -138,8 +137,6 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
       // The memtable takes each batch in the log's own encoding, which the reader has checked,
       // and keeps its bytes: no entry objects, no copies.
       await reader.forEachBatch((batch) => {
-        // An empty batch is the engine's mark that older logs are durable, not a write.
-        if (batch.payload.length === 0) return
         replay.seq = mem.applyEncoded(batch.payload, replay.seq)
         replay.batches++
       })
@@ -154,20 +151,16 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
     const last = i === ids.length - 1
     if (o.walRecovery === 'skip' && reader.droppedBytes > 0) replay.damaged = true
     if (!stop && o.walRecovery !== 'skip' && reader.droppedBytes > 0) {
-      if (last) await cutTail(o, path, reader.lastGoodOffset)
-      else if (o.walRecovery === 'strict' && (await markedDurable(dir, o, ids.slice(i + 1)))) {
-        // A later log says this one was durable whole: its end was damaged afterwards.
+      // A torn tail: only the newest log may have one, since a log is fsynced before a newer
+      // one is created and recovery cuts torn tails off before creating one.
+      if (!last && o.walRecovery === 'strict') {
         throw new LsmError(ErrorCode.CORRUPTION, `engine: ${path} ends in damage but newer logs follow`, {
           file: path,
           offset: reader.lastGoodOffset,
         })
-      } else {
-        // A power cut tore a full log before its background fsync finished (write-queue.ts):
-        // later logs hold only writes that were never acknowledged as durable, and replaying
-        // them past the torn writes would not be a prefix of the writes. The tail is left as it
-        // is, so a crash before the flush below finds the same tear and keeps the same prefix.
-        stop = true
       }
+      if (!last) stop = true
+      else await cutTail(o, path, reader.lastGoodOffset)
     }
     if (stop) {
       replay.damaged = true
@@ -175,30 +168,6 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
     }
   }
   return replay
-}
-
-// True when one of the logs `ids` holds an empty batch: the mark the engine appends to a log
-// once every log before it is durable (write-queue.ts). Damage in those logs ends the search
-// in that log, not the recovery: the question is only whether a mark was written before it.
-async function markedDurable(dir: string, o: ResolvedOptions, ids: readonly number[]): Promise<boolean> {
-  for (const id of ids) {
-    const reader = await LogReader.open(join(dir, fileName(id, LOG_SUFFIX)), {
-      fs: o.fs,
-      mode: 'tolerate-tail',
-    })
-    let marked = false
-    try {
-      await reader.forEachBatch((batch) => {
-        if (batch.payload.length === 0) marked = true
-      })
-    } catch (err) {
-      if (!isCorruption(err)) throw err
-    } finally {
-      await reader.close()
-    }
-    if (marked) return true
-  }
-  return false
 }
 
 async function cutTail(o: ResolvedOptions, path: string, size: number): Promise<void> {

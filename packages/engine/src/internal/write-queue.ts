@@ -149,7 +149,6 @@ export class WriteQueue {
         }
         if (core.log !== undefined && (core.options.durability === 'fsync' || group.some((w) => w.sync))) {
           try {
-            await this.#olderLogsDurable()
             this.#syncedSize = core.log.size
             await core.log.sync()
           } catch (err) {
@@ -236,25 +235,26 @@ export class WriteQueue {
     }
   }
 
-  // Freezes the active memtable and starts a new one with a new log. The old log is handed to
-  // the operating system whole first, so a process crash never finds the new log ahead of it;
-  // its fsync runs in the background (see #retire) instead of holding up every writer behind
-  // the rotation for it, about 4% of an in-order load's time (performance.md, "Seventeenth
-  // round").
+  // Freezes the active memtable and starts a new one with a new log. The old log is fsynced
+  // first, so that a later sync write, which fsyncs only the new log, also covers everything
+  // before it.
   async #rotate(): Promise<void> {
     const core = this.core
     const id = core.nextFileNumber++
     if (core.log !== undefined) {
       try {
         const old = core.log
-        old.flush()
+        const started = performance.now()
+        await core.logSyncing
+        await old.sync()
+        core.counters.stalls.logSync += performance.now() - started
+        await old.close()
         core.log = await LogWriter.create(core.path(id, LOG_SUFFIX), {
           fs: core.options.fs,
           blockSize: core.options.logBlockSize,
         })
         core.logIds.add(id)
         this.#syncedSize = 0
-        this.#retire(old, core.log)
       } catch (err) {
         throw core.fail(err)
       }
@@ -264,52 +264,6 @@ export class WriteQueue {
     buildAhead(core)
     core.notify()
     this.background.schedule()
-  }
-
-  // Makes a full log durable and closes it, in the background and after every older one, then
-  // appends an empty batch to the log after it: the mark that every log before that one is
-  // durable (docs/formats/log.md, "How the engine uses the log"). Until then a power cut can
-  // tear the old log's tail while the next log's bytes survive; recovery keeps the prefix
-  // before the tear, and takes a tear followed by a mark for damage. A sync write waits for
-  // this first (#olderLogsDurable), so no write acknowledged as durable depends on a log that
-  // is not.
-  #retire(old: LogWriter, next: LogWriter): void {
-    const core = this.core
-    const before = core.logsRetiring
-    const syncing = core.logSyncing
-    const retiring = (async () => {
-      await before
-      await syncing
-      try {
-        // After a failure nothing more may be marked durable; the log is only released.
-        if (core.failure !== undefined) return
-        await old.sync()
-        const size = next.size
-        next.addEncodedAll([EMPTY], { flush: true })
-        core.counters.logBytes += next.size - size
-      } catch (err) {
-        core.fail(err)
-      } finally {
-        await old.close().catch(() => {})
-      }
-    })()
-    core.logsRetiring = retiring
-    void retiring.finally(() => {
-      if (core.logsRetiring === retiring) core.logsRetiring = undefined
-    })
-  }
-
-  // Waits until every log before the active one is durable; throws the engine's failure if
-  // making one so failed.
-  async #olderLogsDurable(): Promise<void> {
-    const core = this.core
-    if (core.logsRetiring !== undefined) {
-      const started = performance.now()
-      // Only this drain loop rotates logs, so no retirement starts while it waits.
-      await core.logsRetiring
-      core.counters.stalls.logSync += performance.now() - started
-    }
-    if (core.failure !== undefined) throw core.failure
   }
 
   // Starts an fsync of `log` unless one is running. Its failure fails the engine, as a failed
