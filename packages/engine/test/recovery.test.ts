@@ -126,6 +126,22 @@ describe('recovery of the log', () => {
     expect(await keysOf(again)).toEqual([...keys(0, 5), ...many])
   })
 
+  it('makes the logs it replays durable, so a sync write after a process crash covers every write before it', async () => {
+    const memory = new MemoryFileSystem()
+    const db = await Engine.open('/db', { fs: memory })
+    // Handed to the operating system, never fsynced.
+    for (let i = 0; i < 5; i++) await db.put(key(i), value(i))
+    // The process dies; the operating system keeps what it was handed.
+    memory.processCrash()
+    await db.close().catch(() => {})
+    const again = await Engine.open('/db', { fs: memory })
+    await again.put('after', 'the crash', { sync: true })
+    // Then the power fails: only what was fsynced survives.
+    await cutPower(memory, again)
+    await using last = await Engine.open('/db', { fs: memory })
+    expect(await keysOf(last)).toEqual(['after', ...keys(0, 5)])
+  })
+
   it("fails open with LEVEL_CORRUPTION naming the log for damage in its middle, under the default 'strict'", async () => {
     const { fs, log } = await damagedLog()
     const err = await rejection(Engine.open('/db', { fs }))

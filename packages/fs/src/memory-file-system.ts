@@ -238,6 +238,17 @@ export class MemoryFileSystem implements FileSystem {
   }
 
   /**
+   * Kills the process that used this file system: every handle opened before is dead
+   * (`LEVEL_IO_ERROR`, `EIO`) and every lock is released, as the operating system does for a
+   * process that died, but nothing is lost: every byte written stays, and what was not durable
+   * stays not durable, for a later {@link MemoryFileSystem.powerCut} to take.
+   */
+  processCrash(): void {
+    this.#generation++
+    this.#locks.clear()
+  }
+
+  /**
    * Cuts the power: everything not durable is lost (see the class comment). A file whose name
    * was never made durable vanishes; one whose content was never synced is empty. Afterwards
    * every handle opened before is dead (`LEVEL_IO_ERROR`, `EIO`), every lock is released and

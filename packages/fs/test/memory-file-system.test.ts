@@ -2,6 +2,36 @@ import { ErrorCode, MemoryFileSystem } from '@lsmkit/fs'
 import { describe, expect, it } from 'vitest'
 import { bytes, expectCode, expectIoError, text, withFile } from './helpers.js'
 
+describe('MemoryFileSystem process crashes', () => {
+  it('a process crash keeps every byte written, synced or not', async () => {
+    const { fs, file } = await withFile('synced')
+    await file.sync()
+    await fs.syncDir('/db')
+    file.append(bytes(' kept'))
+    fs.processCrash()
+    expect(text(fs.readFileSync('/db/a'))).toBe('synced kept')
+  })
+
+  it('bytes kept by a process crash but never synced are lost in a later power cut', async () => {
+    const { fs, file } = await withFile('synced')
+    await file.sync()
+    await fs.syncDir('/db')
+    file.append(bytes(' unsynced'))
+    fs.processCrash()
+    fs.powerCut()
+    expect(text(fs.readFileSync('/db/a'))).toBe('synced')
+  })
+
+  it('a process crash releases every lock and kills every handle opened before it', async () => {
+    const { fs, file } = await withFile('data')
+    await fs.lock('/db/LOCK')
+    fs.processCrash()
+    const again = await fs.lock('/db/LOCK')
+    await again.release()
+    await expectIoError(() => file.append(bytes('x')), 'EIO')
+  })
+})
+
 describe('MemoryFileSystem power cuts', () => {
   it('a power cut drops bytes appended after the last sync', async () => {
     const { fs, file } = await withFile('synced')

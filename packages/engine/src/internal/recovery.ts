@@ -119,9 +119,9 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
   }
 }
 
-// Replays logs oldest first into one memtable each. A torn tail is cut off (and the cut made
-// durable) so that it never reads as damage once a newer log exists; other damage is handled
-// as `walRecovery` says.
+// Replays logs oldest first into one memtable each, and makes each durable. A torn tail is cut
+// off (and the cut made durable) so that it never reads as damage once a newer log exists;
+// other damage is handled as `walRecovery` says.
 async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[]): Promise<Replay> {
   const replay: Replay = { memtables: [], seq: 0, batches: 0, bytes: 0, dropped: 0, damaged: false }
   for (const [i, id] of ids.entries()) {
@@ -149,6 +149,7 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
     replay.bytes += reader.size
     replay.dropped += reader.droppedBytes
     const last = i === ids.length - 1
+    let cutAt: number | undefined
     if (o.walRecovery === 'skip' && reader.droppedBytes > 0) replay.damaged = true
     if (!stop && o.walRecovery !== 'skip' && reader.droppedBytes > 0) {
       // A torn tail: only the newest log may have one, since a log is fsynced before a newer
@@ -160,20 +161,25 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
         })
       }
       if (!last) stop = true
-      else await cutTail(o, path, reader.lastGoodOffset)
+      else cutAt = reader.lastGoodOffset
     }
     if (stop) {
       replay.damaged = true
       break
     }
+    // After a process crash, what the last session handed to the operating system may not be
+    // on disk yet. It is made durable before the new log exists: a sync write fsyncs only the
+    // new log, and must cover these writes too.
+    await makeDurable(o, path, cutAt)
   }
   return replay
 }
 
-async function cutTail(o: ResolvedOptions, path: string, size: number): Promise<void> {
+// Fsyncs the log at `path`, first cutting it to `size` bytes when given.
+async function makeDurable(o: ResolvedOptions, path: string, size: number | undefined): Promise<void> {
   const handle = await o.fs.open(path, 'append')
   try {
-    await handle.truncate(size)
+    if (size !== undefined) await handle.truncate(size)
     await handle.sync()
   } finally {
     await handle.close()
