@@ -153,7 +153,8 @@ async function replayLogs(dir: string, o: ResolvedOptions, ids: readonly number[
     if (o.walRecovery === 'skip' && reader.droppedBytes > 0) replay.damaged = true
     if (!stop && o.walRecovery !== 'skip' && reader.droppedBytes > 0) {
       // A torn tail: only the newest log may have one, since a log is fsynced before a newer
-      // one is created and recovery cuts torn tails off before creating one.
+      // one is created, and recovery cuts torn tails off and fsyncs every log before it
+      // creates one.
       if (!last && o.walRecovery === 'strict') {
         throw new LsmError(ErrorCode.CORRUPTION, `engine: ${path} ends in damage but newer logs follow`, {
           file: path,
