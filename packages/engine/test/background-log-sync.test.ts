@@ -1,7 +1,7 @@
 import { Engine, fileName, LOG_SUFFIX } from '@lsmkit/engine'
-import { MemoryFileSystem } from '@lsmkit/fs'
+import { MemoryFileSystem, NodeFileSystem } from '@lsmkit/fs'
 import { describe, expect, it } from 'vitest'
-import { contents, cutPower, observed, rejectsWith } from './support.js'
+import { contents, cutPower, ObservedFileSystem, observed, rejectsWith, tempDir } from './support.js'
 
 const MiB = 1 << 20
 const VALUE = 'v'.repeat(1000)
@@ -30,6 +30,22 @@ describe('Background log fsyncs', () => {
     await put(db, 800, 1200)
     await until(() => fs.logSyncs > before)
     expect(db.stats().memtables).toHaveLength(1)
+  })
+
+  it('keeps fsyncing the log every MiB while a writer awaits puts in a tight loop', async () => {
+    // Real files: a real fsync completes on the thread pool, and its completion reaches the
+    // engine only when the event loop turns, which puts that commit at once never make it do.
+    const { dir, remove } = tempDir()
+    try {
+      const fs = new ObservedFileSystem(new NodeFileSystem())
+      await using db = await Engine.open(dir, { fs, memtableSize: 64 * MiB })
+      const before = fs.logSyncs
+      // About 8 MiB of log, with no flush or compaction to run meanwhile.
+      await put(db, 0, 8000)
+      expect(fs.logSyncs - before).toBeGreaterThanOrEqual(3)
+    } finally {
+      remove()
+    }
   })
 
   it('keeps what a background fsync covered through a power cut', async () => {

@@ -207,6 +207,10 @@ export class Core {
    * in a tight loop never lets the event loop turn; background flushes and compactions, which
    * yield with setImmediate and wait on file I/O, would starve. Yielding once every few
    * milliseconds while background work runs bounds that, at a negligible cost.
+   *
+   * A background fsync of the log counts as background work too: its completion reaches
+   * JavaScript only when the event loop turns, and until it does no further background fsync
+   * starts (write-queue.ts), so the whole log was left for the fsync at the memtable's rotation.
    */
   fairShare(): Promise<void> | undefined {
     if (!this.owesTurn()) return undefined
@@ -218,7 +222,7 @@ export class Core {
 
   /** True when {@link Core.fairShare} would yield now. */
   owesTurn(): boolean {
-    if (!this.backgroundBusy) return false
+    if (!this.backgroundBusy && this.logSyncing === undefined) return false
     if (this.#turnOwed) return true
     if (--this.#callsToClock > 0) return false
     this.#callsToClock = CALLS_PER_CLOCK
