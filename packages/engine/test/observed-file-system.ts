@@ -168,9 +168,9 @@ class ObservedHandle implements FileHandle {
     return this.inner.readSync(position, length, into)
   }
 
-  append(data: Uint8Array): void {
+  append(data: Uint8Array, start?: number, end?: number): void {
     this.fs.check('append', this.path)
-    this.inner.append(data)
+    this.inner.append(data, start, end)
   }
 
   async sync(): Promise<void> {

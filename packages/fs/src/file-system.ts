@@ -54,15 +54,18 @@ export interface FileHandle {
   readSync(position: number, length: number, into?: Uint8Array): Uint8Array
 
   /**
-   * Appends `data` at the end of the file, synchronously, handing it to the operating system:
-   * after it returns, the bytes survive a crash of this process but not a power cut.
+   * Appends `data[start, end)` (all of `data` by default) at the end of the file,
+   * synchronously, handing it to the operating system: after it returns, the bytes survive a
+   * crash of this process but not a power cut. A range spares a caller that writes part of a
+   * buffer (the log, every write) a view of it.
    * A partial write is retried until every byte is written or an error is thrown. Once it
    * returns, `data` is the caller's again, to reuse or release (the log reuses its buffer, the
    * engine detaches a written table's memory): an implementation copies what it keeps.
    *
-   * @throws `LEVEL_IO_ERROR` with `EBADF` on a file opened in `'read'` mode.
+   * @throws `LEVEL_IO_ERROR` with `EBADF` on a file opened in `'read'` mode;
+   *   `LEVEL_INVALID_OPTION`, appending nothing, unless `0 <= start <= end <= data.length` (integers).
    */
-  append(data: Uint8Array): void
+  append(data: Uint8Array, start?: number, end?: number): void
 
   /** Makes the file's contents and size durable (fdatasync). */
   sync(): Promise<void>

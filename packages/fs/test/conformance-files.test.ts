@@ -74,6 +74,30 @@ describe.each(implementations)('$name conforms to FileSystem: files and handles'
       await file.close()
     })
 
+    it('append of a range writes only those bytes', async () => {
+      const file = await ws.fs.open(ws.at('a'), 'append')
+      file.append(bytes('xxabcyy'), 2, 5)
+      file.append(bytes('de'), 2)
+      file.append(bytes('fgh'), 0, 2)
+      expect(text(await file.read(0, 10))).toBe('abcfg')
+      await file.close()
+    })
+
+    it.each([
+      [-1, 2],
+      [2, 1],
+      [0, 4],
+      [0.5, 2],
+    ])(
+      'append of the range %s..%s outside the bytes fails with LEVEL_INVALID_OPTION and writes nothing',
+      async (start, end) => {
+        const file = await ws.fs.open(ws.at('a'), 'append')
+        await expectCode(() => file.append(bytes('abc'), start, end), ErrorCode.INVALID_OPTION)
+        expect(file.size()).toBe(0)
+        await file.close()
+      },
+    )
+
     it('read returns the bytes at a position', async () => {
       await ws.plant('a', 'hello world')
       const file = await ws.fs.open(ws.at('a'), 'read')

@@ -121,15 +121,17 @@ export class LogBuilder {
 
   /**
    * Hands the pending bytes (only those of completed blocks, with `completeBlocksOnly`) to
-   * `sink` as a view of the builder's own buffer, then drops them. The view is valid only during
-   * the call: `sink` must consume or copy it (a synchronous write does). If `sink` throws, the
-   * bytes stay pending. This spares the copy {@link LogBuilder.takeAll} makes.
+   * `sink` as `buffer[0, end)`, where `buffer` is the builder's own memory (longer than the
+   * pending bytes: only the range is theirs), then drops them. The buffer is valid only during
+   * the call: `sink` must consume or copy the range (a synchronous write does). If `sink`
+   * throws, the bytes stay pending. This spares the copy {@link LogBuilder.takeAll} makes, and
+   * the view a subarray would (see `FileHandle.append`, which takes a range).
    */
-  drainTo(sink: (bytes: Uint8Array) => void, completeBlocksOnly = false): void {
+  drainTo(sink: (buffer: Uint8Array, end: number) => void, completeBlocksOnly = false): void {
     const end = this.offset - (this.offset % this.blockSize)
     const count = completeBlocksOnly ? Math.max(0, end - this.#base) : this.#length
     if (count === 0) return
-    sink(this.#buffer.subarray(0, count))
+    sink(this.#buffer, count)
     this.#buffer.copyWithin(0, count, this.#length)
     this.#length -= count
     this.#base += count

@@ -262,9 +262,9 @@ export class LogWriter {
   }
 
   // An arrow function, so it can be handed to LogBuilder.drainTo as it is.
-  readonly #write = (bytes: Uint8Array): void => {
+  readonly #write = (buffer: Uint8Array, end: number): void => {
     try {
-      this.#handle.append(bytes)
+      this.#handle.append(buffer, 0, end)
     } catch (err) {
       throw this.#fail(err)
     }

@@ -164,9 +164,9 @@ describe('LogBuilder', () => {
       }),
     ).toThrow('disk full')
     const seen: number[] = []
-    builder.drainTo((bytes) => seen.push(...bytes), true)
+    builder.drainTo((buffer, end) => seen.push(...buffer.subarray(0, end)), true)
     expect(seen).toEqual([...all.subarray(0, 128)])
-    builder.drainTo((bytes) => seen.push(...bytes))
+    builder.drainTo((buffer, end) => seen.push(...buffer.subarray(0, end)))
     expect(seen).toEqual([...all])
     expect(builder.estimatedSize).toBe(0)
   })

@@ -86,6 +86,20 @@ export function lockedError(path: string, holder: string): LsmError {
 }
 
 /**
+ * Checks that `[start, end)` is a range of `data`, as {@link FileHandle.append} takes it; a bad
+ * one is the caller's bug, so it fails with `LEVEL_INVALID_OPTION`.
+ */
+export function checkRange(site: IoErrorSite, data: Uint8Array, start: number, end: number): void {
+  if (Number.isInteger(start) && Number.isInteger(end) && 0 <= start && start <= end && end <= data.length)
+    return
+  throw new LsmError(
+    ErrorCode.INVALID_OPTION,
+    `fs: ${describeSite(site)} failed: the range ${String(start)}..${String(end)} is not within the ${data.length} bytes given`,
+    siteOptions(site),
+  )
+}
+
+/**
  * Checks that a position, length or size is a non-negative safe integer. A bad one is the
  * caller's bug, so it fails with `LEVEL_INVALID_OPTION` rather than as I/O.
  */

@@ -5,7 +5,7 @@
  */
 
 import type { FileHandle, FileLock } from '../file-system.js'
-import { checkByteCount, closedError, type IoErrorSite, ioError, readSite } from './fs-errors.js'
+import { checkByteCount, checkRange, closedError, type IoErrorSite, ioError, readSite } from './fs-errors.js'
 import type { FileNode } from './memory-tree.js'
 
 /** What handles and locks need from the file system that made them. */
@@ -52,11 +52,12 @@ export class MemoryFileHandle implements FileHandle {
     return into.subarray(0, bytes.length)
   }
 
-  append(data: Uint8Array): void {
+  append(data: Uint8Array, start = 0, end = data.length): void {
     const site = { op: 'append', path: this.path }
     this.#enter(site)
+    checkRange(site, data, start, end)
     if (!this.#writable) throw ioError(site, 'EBADF', 'the file is open for reading only')
-    this.#file.append(data)
+    this.#file.append(data, start, end)
   }
 
   async sync(): Promise<void> {

@@ -36,10 +36,12 @@ export class FileNode {
     return this.#bytes.slice(start, Math.min(this.#size, start + length))
   }
 
-  append(data: Uint8Array): void {
-    this.#reserve(this.#size + data.length)
-    this.#bytes.set(data, this.#size)
-    this.#size += data.length
+  /** Appends `data[start, end)`, copied. */
+  append(data: Uint8Array, start = 0, end = data.length): void {
+    const length = end - start
+    this.#reserve(this.#size + length)
+    this.#bytes.set(length === data.length ? data : data.subarray(start, end), this.#size)
+    this.#size += length
   }
 
   /** Cuts the content to `size` bytes, or extends it with zeros. */

@@ -10,6 +10,7 @@ import type { FileHandle as NodeHandle } from 'node:fs/promises'
 import type { FileHandle } from '../file-system.js'
 import {
   checkByteCount,
+  checkRange,
   closedError,
   fromNodeError,
   type IoErrorSite,
@@ -73,14 +74,15 @@ export class NodeFileHandle implements FileHandle {
     return filled === length || into !== undefined ? buffer.subarray(0, filled) : buffer.slice(0, filled)
   }
 
-  append(data: Uint8Array): void {
+  append(data: Uint8Array, start = 0, end = data.length): void {
     const site = { op: 'append', path: this.path }
+    checkRange(site, data, start, end)
     const handle = this.#live(site)
-    let written = 0
+    let written = start
     try {
       // No position is passed: the file is opened with O_APPEND, so every write lands at the end.
-      while (written < data.length) {
-        const n = writeSync(handle.fd, data, written, data.length - written)
+      while (written < end) {
+        const n = writeSync(handle.fd, data, written, end - written)
         // A regular file reports a full disk as an error, so a zero-byte write would loop forever.
         if (n === 0) throw ioError(site, 'EIO', 'the system accepted no bytes')
         written += n
