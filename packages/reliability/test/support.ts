@@ -46,8 +46,30 @@ export async function runWorkload(w: Workload, options: EngineOptions, concurren
     outcome.errors.push({ at: 'open', error })
     return outcome
   }
-  for (let first = 0; first < w.count; first += concurrency) {
-    const indexes = Array.from({ length: Math.min(concurrency, w.count - first) }, (_, j) => first + j)
+  await writeSteps(db, w, 0, w.count, options, outcome, concurrency)
+  try {
+    await db.close()
+  } catch (error) {
+    outcome.errors.push({ at: 'close', error })
+  }
+  return outcome
+}
+
+/**
+ * Writes steps `from` to `to` of the workload into an open `db`, `concurrency` at a time,
+ * recording what happened in `outcome`. Never throws.
+ */
+export async function writeSteps(
+  db: Engine,
+  w: Workload,
+  from: number,
+  to: number,
+  options: EngineOptions,
+  outcome: RunOutcome = { acked: new Set(), durable: 0, errors: [], ackedAfterFailure: [] },
+  concurrency = 3,
+): Promise<RunOutcome> {
+  for (let first = from; first < to; first += concurrency) {
+    const indexes = Array.from({ length: Math.min(concurrency, to - first) }, (_, j) => first + j)
     const settled = await Promise.allSettled(indexes.map((i) => writeStep(db, w.source.step(i))))
     for (const [j, result] of settled.entries()) {
       const i = indexes[j]!
@@ -60,11 +82,6 @@ export async function runWorkload(w: Workload, options: EngineOptions, concurren
       if (options.durability === 'fsync' || w.source.step(i).sync)
         outcome.durable = Math.max(outcome.durable, i + 1)
     }
-  }
-  try {
-    await db.close()
-  } catch (error) {
-    outcome.errors.push({ at: 'close', error })
   }
   return outcome
 }

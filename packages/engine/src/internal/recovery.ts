@@ -47,6 +47,10 @@ export async function recover(dir: string, o: ResolvedOptions): Promise<{ core: 
     if (state !== undefined && o.errorIfExists) throw notOpen(`${dir} exists and errorIfExists is true`)
     if (state === undefined && !o.createIfMissing)
       throw notOpen(`${dir} holds no database and createIfMissing is false`)
+    // A new database's directory may come from a process that made it and died before its
+    // parent's sync (above): its name would then vanish in a power cut, with every write
+    // acknowledged in it since, sync writes included. Sync the parent whoever made it.
+    if (state === undefined) await fs.syncDir(dirname(dir))
     const files = (await fs.list(dir)).flatMap((name) => {
       const parsed = parseFileName(name)
       return parsed === undefined ? [] : [{ name, ...parsed }]
