@@ -65,7 +65,9 @@ export async function writeManifest(
   // The bytes are durable, so closing and renaming need no order: doing both at once costs an
   // engine's busy event loop one wait instead of two. Renaming an open file is fine on POSIX,
   // and Node opens files on Windows with the sharing that allows it.
-  await Promise.all([handle.close(), fs.rename(temp, join(dir, MANIFEST_FILE_NAME))])
+  // The rename is called inside an async function, so that a file system that throws where it
+  // should reject cannot leave the close's failure unhandled.
+  await Promise.all([handle.close(), (async () => fs.rename(temp, join(dir, MANIFEST_FILE_NAME)))()])
   await fs.syncDir(dir)
 }
 

@@ -1,4 +1,11 @@
-import { ErrorCode, LsmError, MemoryFileSystem, type PowerCutOptions } from '@lsmkit/fs'
+import {
+  ErrorCode,
+  type FileHandle,
+  type FileSystem,
+  LsmError,
+  MemoryFileSystem,
+  type PowerCutOptions,
+} from '@lsmkit/fs'
 import {
   encodeManifest,
   type ManifestState,
@@ -143,6 +150,36 @@ describe('writeManifest', () => {
       const read = await outcomeOf(readManifest(DB, { fs }))
       expect([{ state: OLD }, { state: NEW }], `fault at call ${k} of ${calls}`).toContainEqual(read)
     }
+  })
+
+  it('rejects, leaving no failure unhandled, when the file system throws from rename and the close fails', async () => {
+    const memory = setUp(false)
+    const forward = <T extends object>(target: T, name: string | symbol): unknown => {
+      const value = Reflect.get(target, name)
+      return typeof value === 'function' ? value.bind(target) : value
+    }
+    // A file system that breaks its contract: it throws where it should return a rejection.
+    const fs = new Proxy(memory, {
+      get(target, name) {
+        if (name === 'rename')
+          return () => {
+            throw new LsmError(ErrorCode.IO_ERROR, 'rename failed')
+          }
+        if (name !== 'open') return forward(target, name)
+        return async (path: string, mode: 'read' | 'append' | 'create'): Promise<FileHandle> => {
+          const handle = await target.open(path, mode)
+          return new Proxy(handle, {
+            get(inner, member) {
+              if (member === 'close')
+                return () => Promise.reject(new LsmError(ErrorCode.IO_ERROR, 'close failed'))
+              return forward(inner, member)
+            },
+          })
+        }
+      },
+    }) as FileSystem
+    // A close failure left unhandled would fail this run, though the expectation below holds.
+    await expect(writeManifest(DB, NEW, { fs })).rejects.toMatchObject({ code: ErrorCode.IO_ERROR })
   })
 
   it('succeeds after any one call of the write before failed', async () => {
