@@ -126,37 +126,6 @@ describe('recovery of the log', () => {
     expect(await keysOf(again)).toEqual([...keys(0, 5), ...many])
   })
 
-  it('makes the logs it replays durable, so a sync write after a process crash covers every write before it', async () => {
-    const memory = new MemoryFileSystem()
-    const db = await Engine.open('/db', { fs: memory })
-    // Handed to the operating system, never fsynced.
-    for (let i = 0; i < 5; i++) await db.put(key(i), value(i))
-    // The process dies; the operating system keeps what it was handed.
-    memory.processCrash()
-    await db.close().catch(() => {})
-    const again = await Engine.open('/db', { fs: memory })
-    await again.put('after', 'the crash', { sync: true })
-    // Then the power fails: only what was fsynced survives.
-    await cutPower(memory, again)
-    await using last = await Engine.open('/db', { fs: memory })
-    expect(await keysOf(last)).toEqual(['after', ...keys(0, 5)])
-  })
-
-  it('makes the name of a database directory left by a process that died before syncing it durable, so a sync write survives a power cut', async () => {
-    const memory = new MemoryFileSystem({ traceCalls: true })
-    // The process dies just after it made /db, before it synced / (the third call).
-    memory.injectFault({ at: 3, sticky: true })
-    await rejectsWith(Engine.open('/db', { fs: memory }), 'LEVEL_IO_ERROR')
-    expect(memory.calls.slice(0, 3)).toEqual(['exists /db', 'mkdir /db', 'syncDir /'])
-    memory.processCrash()
-    memory.clearFaults()
-    const again = await Engine.open('/db', { fs: memory })
-    await again.put('k', 'v', { sync: true })
-    await cutPower(memory, again)
-    await using last = await Engine.open('/db', { fs: memory })
-    expect(await keysOf(last)).toEqual(['k'])
-  })
-
   it("fails open with LEVEL_CORRUPTION naming the log for damage in its middle, under the default 'strict'", async () => {
     const { fs, log } = await damagedLog()
     const err = await rejection(Engine.open('/db', { fs }))
