@@ -92,7 +92,14 @@ export interface FileLock {
   release(): Promise<void>
 }
 
-/** The operations lsmkit performs on files and directories. */
+/**
+ * The operations lsmkit performs on files and directories.
+ *
+ * A method that returns a promise reports every failure by rejecting it, never by throwing:
+ * callers start several such calls before awaiting any (a close beside a rename), and a
+ * synchronous throw would leave the others' failures unhandled. Both implementations here are
+ * `async` throughout; an implementation of your own should be too.
+ */
 export interface FileSystem {
   /**
    * Opens `path` as `mode` describes. A missing file in `'read'` mode, or a missing directory in
