@@ -200,6 +200,20 @@ describe('Options: sizes', () => {
     expect(flushes[1]).toBe(1)
   })
 
+  it('memtableSize: by default a memtable holds 16 MiB before it is frozen', async () => {
+    await using db = await Engine.open('/db', memory().options)
+    const active = () => db.stats().memtables.filter((m) => !m.frozen)
+    // About 8 MiB: past LevelDB's 4 MiB, within the default, so still one memtable.
+    await fill(db, 8 * 1024, 1024)
+    expect(db.stats().memtables).toHaveLength(1)
+    expect(db.stats().flushes).toBe(0)
+    // About 17 MiB in all: the first memtable froze at 16, and a new one holds the rest.
+    await fill(db, 9 * 1024, 1024)
+    expect(active()).toHaveLength(1)
+    expect(active()[0]!.bytes).toBeGreaterThan(0)
+    expect(active()[0]!.bytes).toBeLessThan(2 * 1024 * 1024)
+  })
+
   it('targetFileSize: compaction cuts its output into tables of about that size', async () => {
     const files: number[] = []
     for (const targetFileSize of [4096, undefined]) {
