@@ -50,11 +50,28 @@ describe('Flushes on the build thread', () => {
     expect(buildFlush(mem.packNewest(OPTIONS))).toEqual(builtHere(mem))
   })
 
-  it('a packed flush refers to the shared memory of encoded writes instead of copying it', () => {
+  it('a packed flush whose keys lie in many shared buffers builds the same table', () => {
+    // One write per key, in random order, into 1 KiB chunks, as single puts fill a memtable.
+    const mem = new Memtable(1)
+    const slab = new Slab(1024, true)
+    for (let i = 0; i < 500; i++) {
+      const key = utf8(`key${String((i * 7919) % 1000).padStart(4, '0')}`)
+      mem.applyEncoded(encodeOps(slab, [key], [i % 13 === 0 ? undefined : utf8(`value ${i}`)]), i)
+    }
+    const job = mem.packNewest(OPTIONS)
+    expect(job.buffers.length).toBeGreaterThan(5)
+    expect(job.sorted).toBe(false)
+    expect(buildFlush(job)).toEqual(builtHere(mem))
+  })
+
+  it('a packed flush refers to the keys and values of encoded writes in shared memory instead of copying them', () => {
     const job = filledMemtable().packNewest(OPTIONS)
     expect(job.buffers.length).toBeGreaterThan(0)
-    // Only the 50 values put from plain arrays are copied, 3 bytes each.
-    expect(job.side.length).toBe(150)
+    // Copied: the 50 entries put from plain arrays (key and 3-byte value), and the key of each
+    // of the 28 keys whose newest version is a delete (i % 11 === 2 in the last round).
+    let plain = 0
+    for (let i = 0; i < 50; i++) plain += `plain${i}`.length + 3
+    expect(job.side.length).toBe(plain + 28 * 'key0000'.length)
   })
 
   it('a build thread that cannot start fails its build and is no longer usable', async () => {

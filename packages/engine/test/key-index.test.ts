@@ -28,7 +28,7 @@ function insert(
   at = 0,
   length = 0,
 ): number {
-  const node = index.nodes.add(text, seq, buffer, at, length)
+  const node = index.nodes.add(text, seq, buffer, at, length, false)
   index.insert(node, text)
   return node
 }

@@ -37,6 +37,9 @@ export class Nodes {
   #buffer = new Int32Array(INITIAL_CAPACITY)
   #at = new Int32Array(INITIAL_CAPACITY)
   #length = new Int32Array(INITIAL_CAPACITY)
+  // 1 where the newest value's key lies just before it in its buffer (a write encoded as the
+  // log encodes it): a flush then hands over where the key is instead of a copy of it.
+  #keyBefore = new Uint8Array(INITIAL_CAPACITY)
   readonly #older = new Map<number, Version[]>()
   readonly #buffers: ArrayBufferLike[] = []
   readonly #bufferIds = new Map<ArrayBufferLike, number>()
@@ -48,26 +51,44 @@ export class Nodes {
   /**
    * A new unlinked node for key `text` whose newest version, at `seq`, is `buffer[at .. at +
    * length)`, or a delete when `buffer` is null; returns its number. The node keeps the buffer,
-   * not a copy of the bytes.
+   * not a copy of the bytes. `keyBefore` says the key's bytes lie just before the value's in
+   * `buffer` (see {@link Nodes.keyBefore}).
    */
-  add(text: string, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): number {
+  add(
+    text: string,
+    seq: number,
+    buffer: ArrayBufferLike | null,
+    at: number,
+    length: number,
+    keyBefore: boolean,
+  ): number {
     const node = this.#count
     if (node === this.next.length) this.#grow()
     this.#count = node + 1
     this.texts.push(text)
     this.next[node] = NONE
     this.prev[node] = NONE
-    this.#set(node, seq, buffer, at, length)
+    this.#set(node, seq, buffer, at, length, keyBefore)
     return node
   }
 
-  /** Makes `buffer[at .. at + length)` (a delete when `buffer` is null) the newest version of `node`, at `seq`. */
-  setNewest(node: number, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
+  /**
+   * Makes `buffer[at .. at + length)` (a delete when `buffer` is null) the newest version of
+   * `node`, at `seq`; `keyBefore` as for {@link Nodes.add}.
+   */
+  setNewest(
+    node: number,
+    seq: number,
+    buffer: ArrayBufferLike | null,
+    at: number,
+    length: number,
+    keyBefore: boolean,
+  ): void {
     const older = this.#older.get(node)
     const version: Version = { seq: this.seq[node]!, value: this.value(node) }
     if (older === undefined) this.#older.set(node, [version])
     else older.push(version)
-    this.#set(node, seq, buffer, at, length)
+    this.#set(node, seq, buffer, at, length, keyBefore)
   }
 
   /** The key of `node`: a new array on each read. */
@@ -105,6 +126,14 @@ export class Nodes {
     return this.#at[node]!
   }
 
+  /**
+   * True when the key of `node` lies in its {@link Nodes.valueBuffer} just before the newest
+   * value, from `valueAt(node) - keyLength`; false for a delete.
+   */
+  keyBefore(node: number): boolean {
+    return this.#keyBefore[node] === 1
+  }
+
   /** The length of the newest value of `node`; 0 for a delete. */
   valueLength(node: number): number {
     return this.#length[node]!
@@ -115,14 +144,23 @@ export class Nodes {
     return this.#older.get(node)
   }
 
-  #set(node: number, seq: number, buffer: ArrayBufferLike | null, at: number, length: number): void {
+  #set(
+    node: number,
+    seq: number,
+    buffer: ArrayBufferLike | null,
+    at: number,
+    length: number,
+    keyBefore: boolean,
+  ): void {
     this.seq[node] = seq
     if (buffer === null) {
       this.#buffer[node] = NONE
       this.#at[node] = 0
       this.#length[node] = 0
+      this.#keyBefore[node] = 0
       return
     }
+    this.#keyBefore[node] = keyBefore ? 1 : 0
     if (buffer !== this.#lastBuffer) {
       let id = this.#bufferIds.get(buffer)
       if (id === undefined) {
@@ -145,10 +183,11 @@ export class Nodes {
     this.#buffer = grown(this.#buffer, new Int32Array(capacity))
     this.#at = grown(this.#at, new Int32Array(capacity))
     this.#length = grown(this.#length, new Int32Array(capacity))
+    this.#keyBefore = grown(this.#keyBefore, new Uint8Array(capacity))
   }
 }
 
-function grown<T extends Int32Array | Float64Array>(from: T, to: T): T {
+function grown<T extends Int32Array | Float64Array | Uint8Array>(from: T, to: T): T {
   to.set(from)
   return to
 }

@@ -94,8 +94,8 @@ export class Memtable {
   put(key: Uint8Array, value: Uint8Array | undefined, seq: number): void {
     const text = keyText(key)
     const hash = keyHash(key, 0, key.length)
-    if (value === undefined) this.#insert(text, hash, seq, null, 0, 0, key.length)
-    else this.#insert(text, hash, seq, value.buffer, value.byteOffset, value.length, key.length)
+    if (value === undefined) this.#insert(text, hash, seq, null, 0, 0, key.length, false)
+    else this.#insert(text, hash, seq, value.buffer, value.byteOffset, value.length, key.length, false)
   }
 
   /**
@@ -116,8 +116,8 @@ export class Memtable {
       const valueAt = keyAt + keyLength
       const text = keyTextOf(batch, keyAt, valueAt)
       const hash = keyHash(batch, keyAt, valueAt)
-      if (valueLength === 0) this.#insert(text, hash, ++seq, null, 0, 0, keyLength)
-      else this.#insert(text, hash, ++seq, buffer, base + valueAt, valueLength, keyLength)
+      if (valueLength === 0) this.#insert(text, hash, ++seq, null, 0, 0, keyLength, false)
+      else this.#insert(text, hash, ++seq, buffer, base + valueAt, valueLength, keyLength, true)
       pos = valueAt + valueLength
     }
     return seq
@@ -131,6 +131,7 @@ export class Memtable {
     at: number,
     length: number,
     keyLength: number,
+    keyBefore: boolean,
   ): void {
     this.#bytes += keyLength + length + MEMTABLE_ENTRY_OVERHEAD
     this.#entries++
@@ -138,17 +139,17 @@ export class Memtable {
     if (this.#index.isAboveLast(text)) {
       // Above every key linked, and so above every key waiting too: those are all below a key
       // appended before them.
-      this.#index.append(this.#nodes.add(text, seq, buffer, at, length), text)
+      this.#index.append(this.#nodes.add(text, seq, buffer, at, length, keyBefore), text)
       this.#appended.add(hash)
       this.#keys++
       return
     }
     const found = this.#find(text, hash)
     if (found !== NONE) {
-      this.#nodes.setNewest(found, seq, buffer, at, length)
+      this.#nodes.setNewest(found, seq, buffer, at, length, keyBefore)
       return
     }
-    const node = this.#nodes.add(text, seq, buffer, at, length)
+    const node = this.#nodes.add(text, seq, buffer, at, length, keyBefore)
     this.#table.add(hash, node)
     this.#pending.push(node)
     this.#keys++
