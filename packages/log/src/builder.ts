@@ -132,7 +132,9 @@ export class LogBuilder {
     const count = completeBlocksOnly ? Math.max(0, end - this.#base) : this.#length
     if (count === 0) return
     sink(this.#buffer, count)
-    this.#buffer.copyWithin(0, count, this.#length)
+    // A flushed writer takes everything, and then there is nothing to move: copyWithin is a
+    // call into the runtime even for no bytes.
+    if (count < this.#length) this.#buffer.copyWithin(0, count, this.#length)
     this.#length -= count
     this.#base += count
   }
@@ -172,10 +174,8 @@ export class LogBuilder {
     this.#ensure(padding + length + chunks * CHUNK_HEADER_SIZE)
     const b = this.#buffer
     let at = this.#length
-    if (padding > 0) {
-      b.fill(0, at, at + padding)
-      at += padding
-    }
+    // Fewer than seven bytes: a loop, where fill() would be a call into the runtime.
+    for (let end = at + padding; at < end; at++) b[at] = 0
     const start = at + CHUNK_HEADER_SIZE
     b.set(payload, start)
     for (let j = chunks - 1; j > 0; j--) {
