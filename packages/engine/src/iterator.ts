@@ -227,7 +227,9 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
       const value = cursor.value
       if (value !== undefined) {
         this.#count++
-        return [cursor.key.slice(), value.slice()]
+        // Both are copies already (see Cursor): a slice() each, which the iterator made before,
+        // cost a new ArrayBuffer per key and per value.
+        return [cursor.key, value]
       }
       if (this.#reverse) cursor.prev()
       else cursor.next()

@@ -13,9 +13,12 @@
 export interface Cursor {
   /** True when the cursor is on an entry. */
   readonly valid: boolean
-  /** The current entry's key. Do not modify it: a cursor may hand out the same array again. */
+  /** The current entry's key: a new copy on each read, which the reader owns. */
   readonly key: Uint8Array
-  /** The current entry's value; `undefined` for a tombstone (a delete). */
+  /**
+   * The current entry's value, `undefined` for a tombstone (a delete): a new copy on each read,
+   * which the reader owns.
+   */
   readonly value: Uint8Array | undefined
   /**
    * The current entry's key, perhaps as a view of the cursor's own memory: valid only until the

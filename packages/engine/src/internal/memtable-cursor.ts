@@ -7,6 +7,7 @@ import { ErrorCode, LsmError } from '@lsmkit/fs'
 import type { Cursor } from './cursor.js'
 import type { KeyIndex } from './key-index.js'
 import { keyText, NONE, type Nodes, visibleValue } from './memtable-node.js'
+import { copyForCaller } from './slab.js'
 
 // A position in a memtable's index at a fixed snapshot. Nodes with no version in the snapshot (keys
 // first written later) are stepped over, so later inserts next to the position stay hidden.
@@ -33,9 +34,11 @@ export class MemtableCursor implements Cursor {
     return this.#nodes.key(node)
   }
 
+  // A copy, as a table cursor's is: the memtable's bytes are its own.
   get value(): Uint8Array | undefined {
     if (this.#node === NONE) throw notPositioned()
-    return this.#value
+    const value = this.#value
+    return value === undefined ? undefined : copyForCaller(value)
   }
 
   get keyView(): Uint8Array {

@@ -10,7 +10,7 @@ import type { Cursor } from './cursor.js'
 import { LevelCursor } from './level-cursor.js'
 import type { Memtable } from './memtable.js'
 import { MergeCursor } from './merge-cursor.js'
-import { Slab } from './slab.js'
+import { copyForCaller } from './slab.js'
 import { findTable, type Levels } from './table-file.js'
 
 /** The sources of a read, newest first, and the sequence number memtables are read at. */
@@ -63,7 +63,7 @@ export function lookupCurrent(core: Core, key: Uint8Array): Uint8Array | undefin
 // The memtable's arrays are its own, so a value found there is copied; a table's get already
 // returns copies.
 function memtableValue(value: Uint8Array | undefined): Uint8Array | undefined {
-  return value === undefined ? undefined : copies.copy(value)
+  return value === undefined ? undefined : copyForCaller(value)
 }
 
 function lookupTables(levels: Levels, key: Uint8Array, text: string): Uint8Array | undefined {
@@ -78,9 +78,6 @@ function lookupTables(levels: Levels, key: Uint8Array, text: string): Uint8Array
   }
   return undefined
 }
-
-// Values handed to callers from memtables, carved from shared chunks (see Slab).
-const copies = new Slab(8 * 1024)
 
 /** A cursor merging every source of `view`, newest first; tombstones show as `undefined` values. */
 export function viewCursor(view: ReadView): Cursor {

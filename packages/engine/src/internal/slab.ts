@@ -10,6 +10,15 @@
  * @module
  */
 
+/**
+ * Copies handed to callers (values a get finds in a memtable, the entries an iterator yields),
+ * carved from 8 KiB chunks as Node's `Buffer` pool carves its small buffers: a copy's `buffer`
+ * is shared, and a kept copy keeps its chunk alive.
+ */
+export function copyForCaller(bytes: Uint8Array): Uint8Array {
+  return callerCopies.copy(bytes)
+}
+
 /** Hands out copies of byte arrays, carved from shared chunks where they are small. */
 export class Slab {
   readonly #chunkBytes: number
@@ -57,3 +66,5 @@ export class Slab {
     return this.#shared ? new Uint8Array(new SharedArrayBuffer(length)) : new Uint8Array(length)
   }
 }
+
+const callerCopies = new Slab(8 * 1024)
