@@ -30,7 +30,11 @@ export interface IteratorOptions {
   readonly limit?: number
 }
 
-/** A key and its value, both copies the caller may keep and change. */
+/**
+ * A key and its value, both copies the caller may keep and change. Short ones are carved out of
+ * shared 8 KiB buffers, as Node's `Buffer` pool does (and as `get` does), so do not transfer or
+ * detach their `buffer`.
+ */
 export type Entry = [key: Uint8Array, value: Uint8Array]
 
 /**
