@@ -227,7 +227,8 @@ export class EngineIterator implements AsyncIterableIterator<Entry>, AsyncDispos
     }
     this.#fresh = false
     while (cursor.valid) {
-      if (this.#beyondEnd(cursor.key)) return undefined
+      // A view: the bound check keeps no key, and `key` would be a copy.
+      if (this.#beyondEnd(cursor.keyView)) return undefined
       const value = cursor.value
       if (value !== undefined) {
         this.#count++

@@ -17,6 +17,8 @@ export class MemtableCursor implements Cursor {
   readonly #snapshot: number
   #node = NONE
   #value: Uint8Array | undefined = undefined
+  #scratch = new Uint8Array(64)
+  #views: Uint8Array[] = []
 
   constructor(index: KeyIndex, snapshot: number) {
     this.#index = index
@@ -41,8 +43,24 @@ export class MemtableCursor implements Cursor {
     return value === undefined ? undefined : copyForCaller(value)
   }
 
+  // One array, rewritten on each read, where `key` makes a new one: a merge reads every child's
+  // key view after each of its moves. A view per key length is kept, so that keys of one length
+  // (the usual case) cost no allocation at all.
   get keyView(): Uint8Array {
-    return this.key
+    const node = this.#node
+    if (node === NONE) throw notPositioned()
+    const length = this.#nodes.texts[node]!.length
+    if (length > this.#scratch.length) {
+      this.#scratch = new Uint8Array(Math.max(length, 2 * this.#scratch.length))
+      this.#views = []
+    }
+    this.#nodes.copyKey(node, this.#scratch)
+    let view = this.#views[length]
+    if (view === undefined) {
+      view = this.#scratch.subarray(0, length)
+      this.#views[length] = view
+    }
+    return view
   }
 
   seekToFirst(): void {
