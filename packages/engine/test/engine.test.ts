@@ -38,6 +38,36 @@ describe('Engine on real files', () => {
     expect(await contents(db)).toEqual([['a', '2']])
   })
 
+  it('stores batches of every size, past a mebibyte, and replays them from its log', async () => {
+    // Entry counts and value sizes on both sides of a batch carved from a shared chunk (up to
+    // 4 KiB) and of the largest batch encoded in reused memory (1 MiB).
+    const shapes = [
+      [1, 10],
+      [7, 33],
+      [40, 100],
+      [40, 30_000],
+    ] as const
+    const expected = new Map<string, Uint8Array>()
+    const db = await Engine.open(dir)
+    for (const [n, [count, size]] of shapes.entries()) {
+      const ops = Array.from({ length: count }, (_, i) => {
+        const value = new Uint8Array(size + (i % 5)).fill((n * 41 + i) & 0xff)
+        expected.set(`b${n}-${String(i).padStart(3, '0')}`, value)
+        return { type: 'put' as const, key: `b${n}-${String(i).padStart(3, '0')}`, value }
+      })
+      await db.batch(ops)
+    }
+    const check = async (from: Engine) => {
+      const all = await from.iterator().all()
+      expect(all.map(([k]) => text(k))).toEqual([...expected.keys()].sort())
+      for (const [k, v] of all) expect(v).toEqual(expected.get(text(k)!))
+    }
+    await check(db)
+    await db.close()
+    await using again = await Engine.open(dir)
+    await check(again)
+  })
+
   it('keeps its data across close and reopen', async () => {
     const db = await Engine.open(dir)
     await db.put('k', 'v')

@@ -39,9 +39,26 @@ export function encodeOps(
   let size = 0
   for (let i = 0; i < keys.length; i++) size += ENTRY_HEADER_SIZE + keys[i]!.length + (values[i]?.length ?? 0)
   const out = slab.carve(size)
-  let at = 0
-  for (let i = 0; i < keys.length; i++) at = encodeEntry(out, at, keys[i]!, values[i])
+  // Encoded in unshared memory first, at the same place within an 8-byte word as `out`, then
+  // copied over whole: V8 copies into shared memory a byte at a time unless source and target
+  // line up, so a copy per key and per value cost about eight times what one aligned copy does.
+  const lead = out.byteOffset & 7
+  const into = lead + size <= SCRATCH_MAX ? scratchOf(lead + size) : new Uint8Array(lead + size)
+  let at = lead
+  for (let i = 0; i < keys.length; i++) at = encodeEntry(into, at, keys[i]!, values[i])
+  out.set(into.subarray(lead, at))
   return out
+}
+
+// Where encodeOps encodes a batch before copying it into shared memory: grown to the largest
+// batch seen, up to SCRATCH_MAX bytes; a larger batch is encoded in memory of its own.
+const SCRATCH_MAX = 1 << 20
+let scratch = new Uint8Array(64 * 1024)
+
+function scratchOf(bytes: number): Uint8Array {
+  if (scratch.length < bytes)
+    scratch = new Uint8Array(Math.min(SCRATCH_MAX, Math.max(bytes, scratch.length * 2)))
+  return scratch
 }
 
 // Writes one entry at `at`; returns the offset after it.
