@@ -120,6 +120,9 @@ export class BlockCursor {
   #run = -1
   // The decoded run: whole keys back to back in #arena, and where each entry's parts lie.
   #arena = spareArenas.pop() ?? new Uint8Array(256)
+  // The arena's memory, which it views whole: `buffer` is a call into V8's runtime, too slow
+  // to make per key (see keyView).
+  #arenaBuffer = this.#arena.buffer
   readonly #keyAt: number[] = []
   readonly #keyLength: number[] = []
   // Offset of each value in the block, or -1 for a tombstone.
@@ -149,6 +152,7 @@ export class BlockCursor {
     this.#run = -1
     if (spareArenas.length < MAX_SPARE_ARENAS) spareArenas.push(this.#arena)
     this.#arena = new Uint8Array(0)
+    this.#arenaBuffer = this.#arena.buffer
   }
 
   /** Moves the cursor to another block, unpositioned, keeping its buffers for reuse. */
@@ -179,8 +183,7 @@ export class BlockCursor {
 
   /** REQUIRES: valid. The current key as a view of the cursor's own memory, valid until it moves. */
   get keyView(): Uint8Array {
-    const arena = this.#arena
-    return new Uint8Array(arena.buffer, arena.byteOffset + this.#keyAt[this.#i]!, this.#keyLength[this.#i]!)
+    return new Uint8Array(this.#arenaBuffer, this.#keyAt[this.#i]!, this.#keyLength[this.#i]!)
   }
 
   /** REQUIRES: valid. {@link compareKeys} of the current key and `target`, without a copy. */
@@ -291,5 +294,6 @@ export class BlockCursor {
     const arena = new Uint8Array(Math.max(needed, this.#arena.length * 2))
     arena.set(this.#arena)
     this.#arena = arena
+    this.#arenaBuffer = arena.buffer
   }
 }

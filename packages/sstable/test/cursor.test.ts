@@ -191,4 +191,21 @@ describe('TableCursor.keyView', () => {
     expect(backward).toEqual(forward.toReversed())
     await reader.close()
   })
+
+  it('shows long keys in keyView once a run of them outgrows the key memory a cursor starts with', async () => {
+    // Sixteen 200-byte keys to a run: 3,200 bytes of keys, where a cursor starts with 256.
+    const long = Array.from({ length: 80 }, (_, i) => ({
+      key: utf8(`${'k'.repeat(190)}${String(i).padStart(10, '0')}`),
+      value: utf8(`value ${i}`),
+    }))
+    const reader = await openBuilt(dir, long, { blockSize: 8192, restartInterval: 16 })
+    const cursor = reader.cursor({ fillCache: false })
+    const forward: Uint8Array[] = []
+    for (cursor.seekToFirst(); cursor.valid; cursor.next()) forward.push(cursor.keyView.slice())
+    const backward: Uint8Array[] = []
+    for (cursor.seekToLast(); cursor.valid; cursor.prev()) backward.push(cursor.keyView.slice())
+    expect(forward).toEqual(long.map((e) => e.key))
+    expect(backward).toEqual(forward.toReversed())
+    await reader.close()
+  })
 })
