@@ -23,6 +23,26 @@ describe('MemtableFilter', () => {
     expect(missed).toEqual([])
   })
 
+  it('never rules out a key given after the first probe, across every doubling', () => {
+    const filter = filterOf(10)
+    expect(filter.mayContain(benchHash(0))).toBe(true)
+    for (let i = 10; i < 100_000; i++) filter.add(benchHash(2 * i))
+    const missed = Array.from({ length: 100_000 }, (_, i) => benchHash(2 * i)).filter(
+      (h) => !filter.mayContain(h),
+    )
+    expect(missed).toEqual([])
+  })
+
+  it('rules out almost every key it was not given, probed after every add', () => {
+    const filter = new MemtableFilter()
+    let yes = 0
+    for (let i = 0; i < 50_000; i++) {
+      filter.add(benchHash(2 * i))
+      if (filter.mayContain(benchHash(2 * i + 1))) yes++
+    }
+    expect(yes / 50_000).toBeLessThan(0.03)
+  })
+
   it('rules out almost every key it was not given', () => {
     const filter = filterOf(100_000)
     let yes = 0
