@@ -46,6 +46,12 @@ describe('keyOrder', () => {
     expect(sortedBy(keys)).toEqual(reference(keys))
   })
 
+  it('orders a group whose keys share a long prefix, but for one that leaves it early, written last', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => utf8(`prefix-${String((i * 7) % 40).padStart(2, '0')}`))
+    keys.push(utf8('prez'))
+    expect(sortedBy(keys)).toEqual(reference(keys))
+  })
+
   it('orders keys that differ only past a prefix of 300 bytes, the empty key first', () => {
     const keys = Array.from({ length: 200 }, (_, i) => {
       const key = new Uint8Array(300 + (i % 3)).fill(0x61)
