@@ -6,8 +6,9 @@
  *                    [--workloads a,b] [--json file] [--no-chart] [--help]
  *
  * Each engine runs in its own child process (so peak RSS is that engine's), one after another;
- * the raw-file peer and lsmkit's recovery run last. Output: Markdown tables on stdout, the JSON
- * file when asked, and docs/guides/bench-chart.svg (lsmkit ÷ classic-level) unless --no-chart.
+ * the raw-file peer and lsmkit's recovery run last. The machine's per-call costs are measured
+ * before and after (machine.ts). Output: Markdown tables on stdout, the JSON file when asked,
+ * and docs/guides/bench-chart.svg (lsmkit ÷ classic-level) unless --no-chart.
  */
 import { fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -17,6 +18,7 @@ import { fileURLToPath } from 'node:url'
 import { ErrorCode, LsmError } from '@lsmkit/fs'
 import { ADAPTERS } from './adapters.js'
 import { type BenchArgs, parseBenchArgs, USAGE } from './args.js'
+import { checkMachine, describeMachine, type MachineCheck } from './machine.js'
 import { runRaw } from './raw.js'
 import { runRecovery } from './recovery.js'
 import { chart, json, type RunInfo, tables } from './report.js'
@@ -82,7 +84,12 @@ console.log(
     `${recoveryBytes / 2 ** 20} MiB of log; ${info.cpus} cores, Node ${info.node}; engines: ${names.join(', ')}`,
 )
 
+// The machine's per-call costs before and after the engines ran (see machine.ts): a ratio
+// taken while they drifted is read with them.
+const before = await checkMachine(root)
+console.log(describeMachine('machine before', before))
 const results: Result[] = []
+let after: MachineCheck
 try {
   for (const name of names) {
     if (name === 'raw') continue
@@ -93,12 +100,13 @@ try {
   if (names.includes('raw')) results.push(...runRaw({ n, syncN }, root, only))
   if (only.has('recovery') && names.includes('lsmkit'))
     results.push(...(await runRecovery(recoveryBytes, root)))
+  after = await checkMachine(root)
 } finally {
   rmSync(root, { recursive: true, force: true })
 }
 
-console.log(`\n${tables(results, names)}`)
-if (args.json !== undefined) writeFileSync(args.json, json(info, results))
+console.log(`${describeMachine('machine after', after)}\n\n${tables(results, names)}`)
+if (args.json !== undefined) writeFileSync(args.json, json({ ...info, machine: { before, after } }, results))
 if (args.chart && names.includes('lsmkit') && names.includes('classic-level')) {
   // This file is src/bench.ts under tsx, or dist/src/bench.js once built.
   const self = fileURLToPath(import.meta.url)

@@ -3,6 +3,7 @@
  * docs/guides/performance.md as they are), the JSON file, and an SVG bar chart of
  * lsmkit ÷ classic-level per workload.
  */
+import type { MachineCheck } from './machine.js'
 import type { Result } from './workloads.js'
 
 export interface RunInfo {
@@ -16,6 +17,8 @@ export interface RunInfo {
   readonly valueSize: number
   readonly batchSize: number
   readonly syncWriters: number
+  /** The machine's per-call costs before and after the engines ran (machine.ts). */
+  readonly machine?: { readonly before: MachineCheck; readonly after: MachineCheck }
 }
 
 const int = (x: number) => Math.round(x).toLocaleString('en-US')

@@ -1,9 +1,9 @@
-import { spawnSync } from 'node:child_process'
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { expect, test } from 'vitest'
+import { beforeAll, expect, test } from 'vitest'
 
 // The built entry point: `npm test` runs after `build` (turbo's test task depends on it).
 const BENCH = fileURLToPath(new URL('../dist/src/bench.js', import.meta.url))
@@ -29,11 +29,20 @@ interface Row {
   opsPerSec: number
 }
 
-test('a reduced --quick run writes a result for every workload and engine', () => {
+interface Check {
+  threadPoolWriteUs: number
+  writeSyncUs: number
+  syncedWriteUs: number
+}
+
+// One reduced --quick run, shared by the tests below: it takes most of this file's time.
+let run: SpawnSyncReturns<string>
+let report: { results: Row[]; machine?: { before: Check; after: Check } }
+beforeAll(() => {
   const dir = mkdtempSync(join(tmpdir(), 'lsmkit-bench-test-'))
   try {
     const out = join(dir, 'bench.json')
-    const run = spawnSync(
+    run = spawnSync(
       process.execPath,
       [
         BENCH,
@@ -51,20 +60,34 @@ test('a reduced --quick run writes a result for every workload and engine', () =
       { encoding: 'utf8' },
     )
     expect(run.status, run.stderr).toBe(0)
-    const { results } = JSON.parse(readFileSync(out, 'utf8')) as { results: Row[] }
-    for (const engine of ['lsmkit', 'classic-level', 'rocksdb', 'lmdb']) {
-      for (const workload of WORKLOADS) {
-        const row = results.find((r) => r.engine === engine && r.workload === workload)
-        expect(row?.opsPerSec, `${engine} ${workload}`).toBeGreaterThan(0)
-      }
-    }
-    for (const engine of ['lsmkit', 'raw']) {
-      expect(
-        results.find((r) => r.engine === engine && r.workload === 'recovery')?.opsPerSec,
-      ).toBeGreaterThan(0)
-    }
-    expect(run.stdout).toContain('| workload |')
+    report = JSON.parse(readFileSync(out, 'utf8'))
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}, 120_000)
+
+test('a reduced --quick run writes a result for every workload and engine', () => {
+  const { results } = report
+  for (const engine of ['lsmkit', 'classic-level', 'rocksdb', 'lmdb']) {
+    for (const workload of WORKLOADS) {
+      const row = results.find((r) => r.engine === engine && r.workload === workload)
+      expect(row?.opsPerSec, `${engine} ${workload}`).toBeGreaterThan(0)
+    }
+  }
+  for (const engine of ['lsmkit', 'raw']) {
+    expect(results.find((r) => r.engine === engine && r.workload === 'recovery')?.opsPerSec).toBeGreaterThan(
+      0,
+    )
+  }
+  expect(run.stdout).toContain('| workload |')
+})
+
+test("a run records the machine's per-call costs before and after the engines, in its JSON and on stdout", () => {
+  for (const check of [report.machine?.before, report.machine?.after]) {
+    expect(check?.threadPoolWriteUs).toBeGreaterThan(0)
+    expect(check?.writeSyncUs).toBeGreaterThan(0)
+    expect(check?.syncedWriteUs).toBeGreaterThan(0)
+  }
+  expect(run.stdout).toMatch(/machine before: thread-pool write [\d.]+ µs/)
+  expect(run.stdout).toMatch(/machine after: thread-pool write [\d.]+ µs/)
 })
