@@ -180,16 +180,25 @@ describe('TableCursor.keyView', () => {
     value: i % 7 === 3 ? undefined : utf8(`value ${i}`.repeat(1 + (i % 5))),
   }))
 
-  it('shows the current key in keyView at every position, in both directions', async () => {
-    const reader = await openBuilt(dir, entries, { blockSize: 64, restartInterval: 3 })
+  // Copies of keyView at every position of a table built from `built`, first to last and back.
+  async function keyViews(
+    built: readonly TableEntry[],
+    layout: { blockSize: number; restartInterval: number },
+  ): Promise<{ forward: Uint8Array[]; backward: Uint8Array[] }> {
+    const reader = await openBuilt(dir, built, layout)
     const cursor = reader.cursor({ fillCache: false })
     const forward: Uint8Array[] = []
     for (cursor.seekToFirst(); cursor.valid; cursor.next()) forward.push(cursor.keyView.slice())
     const backward: Uint8Array[] = []
     for (cursor.seekToLast(); cursor.valid; cursor.prev()) backward.push(cursor.keyView.slice())
+    await reader.close()
+    return { forward, backward }
+  }
+
+  it('shows the current key in keyView at every position, in both directions', async () => {
+    const { forward, backward } = await keyViews(entries, { blockSize: 64, restartInterval: 3 })
     expect(forward).toEqual(entries.map((e) => e.key))
     expect(backward).toEqual(forward.toReversed())
-    await reader.close()
   })
 
   it('shows long keys in keyView once a run of them outgrows the key memory a cursor starts with', async () => {
@@ -198,14 +207,8 @@ describe('TableCursor.keyView', () => {
       key: utf8(`${'k'.repeat(190)}${String(i).padStart(10, '0')}`),
       value: utf8(`value ${i}`),
     }))
-    const reader = await openBuilt(dir, long, { blockSize: 8192, restartInterval: 16 })
-    const cursor = reader.cursor({ fillCache: false })
-    const forward: Uint8Array[] = []
-    for (cursor.seekToFirst(); cursor.valid; cursor.next()) forward.push(cursor.keyView.slice())
-    const backward: Uint8Array[] = []
-    for (cursor.seekToLast(); cursor.valid; cursor.prev()) backward.push(cursor.keyView.slice())
+    const { forward, backward } = await keyViews(long, { blockSize: 8192, restartInterval: 16 })
     expect(forward).toEqual(long.map((e) => e.key))
     expect(backward).toEqual(forward.toReversed())
-    await reader.close()
   })
 })
