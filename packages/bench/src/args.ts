@@ -18,6 +18,8 @@ export const USAGE = `usage: npm run bench -- [options]
   --recovery-mib N     MiB of unflushed log the recovery workload replays (default 64)
   --engines a,b        engines to run, of lsmkit, classic-level, rocksdb, lmdb and raw (default all)
   --workloads a,b      workloads to run (default all; 'recovery' is one)
+  --rounds N           run every engine N times, alternating their order, and report each
+                       workload's median (default 1)
   --json FILE          also write the results as JSON
   --no-chart           do not rewrite docs/guides/bench-chart.svg
   --help               print this and exit`
@@ -34,6 +36,8 @@ export interface BenchArgs {
   readonly engines: readonly string[]
   /** Workloads to run; `recovery` among them. */
   readonly workloads: ReadonlySet<string>
+  /** How many times every engine runs every workload; figures are the rounds' medians. */
+  readonly rounds: number
   readonly json: string | undefined
   readonly chart: boolean
   /** Internal: run this one engine in this process and write its results to {@link BenchArgs.out}. */
@@ -61,6 +65,7 @@ export function parseBenchArgs(argv: readonly string[], engineNames: readonly st
         'recovery-mib': { type: 'string' },
         engines: { type: 'string' },
         workloads: { type: 'string' },
+        rounds: { type: 'string' },
         json: { type: 'string' },
         'no-chart': { type: 'boolean', default: false },
         worker: { type: 'string' },
@@ -83,6 +88,7 @@ export function parseBenchArgs(argv: readonly string[], engineNames: readonly st
     recoveryBytes: count('--recovery-mib', values['recovery-mib'], quick ? 4 : 64) * 2 ** 20,
     engines,
     workloads: new Set(workloads),
+    rounds: count('--rounds', values.rounds, 1),
     json: values.json as string | undefined,
     chart: values['no-chart'] !== true,
     worker: values.worker as string | undefined,

@@ -3,12 +3,14 @@
  * the same machine at the same time.
  *
  *   npm run bench -- [--quick] [--n N] [--sync-n N] [--recovery-mib N] [--engines a,b]
- *                    [--workloads a,b] [--json file] [--no-chart] [--help]
+ *                    [--workloads a,b] [--rounds N] [--json file] [--no-chart] [--help]
  *
  * Each engine runs in its own child process (so peak RSS is that engine's), one after another;
- * the raw-file peer and lsmkit's recovery run last. The machine's per-call costs are measured
- * before and after (machine.ts). Output: Markdown tables on stdout, the JSON file when asked,
- * and docs/guides/bench-chart.svg (lsmkit ÷ classic-level) unless --no-chart.
+ * with --rounds N, all of them N times, each round in the reverse order of the one before
+ * (rounds.ts). The raw-file peer and lsmkit's recovery run once, last, and count with the last
+ * round. The machine's per-call costs are measured before and after (machine.ts). Output:
+ * Markdown tables on stdout, the goals checked (goals.ts), the JSON file when asked, and
+ * docs/guides/bench-chart.svg (lsmkit ÷ classic-level) unless --no-chart.
  */
 import { fork } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -76,42 +78,50 @@ const info: RunInfo = {
   valueSize: VALUE_SIZE,
   batchSize: BATCH_SIZE,
   syncWriters: SYNC_WRITERS,
+  rounds: args.rounds,
 }
 console.log(
   `bench ${info.date}: n = ${n.toLocaleString('en-US')} entries of ${KEY_SIZE}-byte keys and ` +
     `${VALUE_SIZE}-byte values; fillsync and fillsync-concurrent ${syncN.toLocaleString('en-US')} writes ` +
     `(${SYNC_WRITERS} writers); batches of ${BATCH_SIZE.toLocaleString('en-US')}; recovery of ` +
-    `${recoveryBytes / 2 ** 20} MiB of log; ${info.cpus} cores, Node ${info.node}; engines: ${names.join(', ')}`,
+    `${recoveryBytes / 2 ** 20} MiB of log; ${info.cpus} cores, Node ${info.node}; engines: ${names.join(', ')}` +
+    (args.rounds > 1 ? `; ${args.rounds} rounds` : ''),
 )
 
 // The machine's per-call costs before and after the engines ran (see machine.ts): a ratio
 // taken while they drifted is read with them.
 const before = await checkMachine(root)
 console.log(describeMachine('machine before', before))
-const results: Result[] = []
+const rounds: Result[][] = []
 let after: MachineCheck
 try {
-  for (const name of names) {
-    if (name === 'raw') continue
-    const started = Date.now()
-    results.push(...(await inChild(name)))
-    console.error(`${name}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+  const engines = names.filter((name) => name !== 'raw')
+  for (let r = 0; r < args.rounds; r++) {
+    const round: Result[] = []
+    // Every other round in reverse, so that no engine always runs first or last.
+    for (const name of r % 2 === 0 ? engines : [...engines].reverse()) {
+      const started = Date.now()
+      round.push(...(await inChild(name)))
+      const label = args.rounds > 1 ? `round ${r + 1} of ${args.rounds}, ${name}` : name
+      console.error(`${label}: ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    }
+    rounds.push(round)
   }
-  if (names.includes('raw')) results.push(...runRaw({ n, syncN }, root, only))
-  if (only.has('recovery') && names.includes('lsmkit'))
-    results.push(...(await runRecovery(recoveryBytes, root)))
+  const last = rounds[rounds.length - 1]!
+  if (names.includes('raw')) last.push(...runRaw({ n, syncN }, root, only))
+  if (only.has('recovery') && names.includes('lsmkit')) last.push(...(await runRecovery(recoveryBytes, root)))
   after = await checkMachine(root)
 } finally {
   rmSync(root, { recursive: true, force: true })
 }
 
-console.log(`${describeMachine('machine after', after)}\n\n${tables(results, names)}`)
-if (args.json !== undefined) writeFileSync(args.json, json({ ...info, machine: { before, after } }, results))
+console.log(`${describeMachine('machine after', after)}\n\n${tables(rounds, names, n)}`)
+if (args.json !== undefined) writeFileSync(args.json, json({ ...info, machine: { before, after } }, rounds))
 if (args.chart && names.includes('lsmkit') && names.includes('classic-level')) {
   // This file is src/bench.ts under tsx, or dist/src/bench.js once built.
   const self = fileURLToPath(import.meta.url)
   const pkg = join(self, self.includes(`${sep}dist${sep}`) ? '../../..' : '../..')
   const path = join(pkg, '../../docs/guides/bench-chart.svg')
-  writeFileSync(path, chart(info, results))
+  writeFileSync(path, chart(info, rounds))
   console.log(`\nchart: ${path}`)
 }

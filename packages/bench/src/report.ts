@@ -1,9 +1,12 @@
 /**
  * What a run prints and writes: Markdown tables on stdout (they paste into
  * docs/guides/performance.md as they are), the JSON file, and an SVG bar chart of
- * lsmkit ÷ classic-level per workload.
+ * lsmkit ÷ classic-level per workload. A run of several rounds (rounds.ts) shows each
+ * workload's median figures, and its per-round ratios beside them.
  */
+import { checkGoals, GOALS_N, goalsTable } from './goals.js'
 import type { MachineCheck } from './machine.js'
+import { median, medianResults, type Round, roundRatios } from './rounds.js'
 import type { Result } from './workloads.js'
 
 export interface RunInfo {
@@ -17,6 +20,8 @@ export interface RunInfo {
   readonly valueSize: number
   readonly batchSize: number
   readonly syncWriters: number
+  /** How many times every engine ran every workload (`--rounds`). */
+  readonly rounds: number
   /** The machine's per-call costs before and after the engines ran (machine.ts). */
   readonly machine?: { readonly before: MachineCheck; readonly after: MachineCheck }
 }
@@ -29,15 +34,20 @@ function workloadsOf(results: readonly Result[]): string[] {
   return [...new Set(results.map((r) => r.workload))]
 }
 
-/** lsmkit's rate divided by `engine`'s on `workload`, or NaN when either is missing. */
-export function ratio(results: readonly Result[], workload: string, engine: string): number {
-  const find = (e: string) => results.find((r) => r.workload === workload && r.engine === e)
-  const ours = find('lsmkit')
-  const theirs = find(engine)
-  return ours && theirs ? ours.opsPerSec / theirs.opsPerSec : Number.NaN
+/**
+ * lsmkit's rate divided by `engine`'s on `workload`: the median of the per-round ratios, or NaN
+ * when no round has both.
+ */
+export function ratio(rounds: readonly Round[], workload: string, engine: string): number {
+  return median(roundRatios(rounds, workload, engine))
 }
 
-export function tables(results: readonly Result[], engines: readonly string[]): string {
+/**
+ * Every table a run prints: lsmkit ÷ each peer per workload, each engine's figures (those of
+ * its median round), the ratios of every round when there were several, and the goals.
+ */
+export function tables(rounds: readonly Round[], engines: readonly string[], n: number): string {
+  const results = medianResults(rounds)
   const peers = engines.filter((e) => e !== 'lsmkit')
   const lines = [
     `| workload | ${engines.map((e) => `${e} ops/s`).join(' | ')} | ${peers.map((p) => `lsmkit ÷ ${p}`).join(' | ')} |`,
@@ -49,7 +59,7 @@ export function tables(results: readonly Result[], engines: readonly string[]): 
       if (!r) return '–'
       return workload === 'recovery' ? `${fixed(r.mbPerSec, 1)} MB/s` : int(r.opsPerSec)
     })
-    const ratios = peers.map((p) => fixed(ratio(results, workload, p), 2))
+    const ratios = peers.map((p) => fixed(ratio(rounds, workload, p), 2))
     lines.push(`| ${workload} | ${cells.join(' | ')} | ${ratios.join(' | ')} |`)
   }
   lines.push(
@@ -64,19 +74,58 @@ export function tables(results: readonly Result[], engines: readonly string[]): 
       `| ${r.workload} | ${r.engine} | ${ops} | ${us} | ${fixed(r.mbPerSec, 1)} | ${mib(r.peakRssBytes)} | ${mib(r.diskBytes)} | ${r.note ?? ''} |`,
     )
   }
+  if (rounds.length > 1) lines.push('', roundsTable(rounds, peers))
+  const goals = checkGoals(rounds)
+  if (goals.length > 0) {
+    // The goals are set for db_bench's default size; a smaller run is mostly warm-up.
+    const size = n === GOALS_N ? '' : `; this run has n = ${int(n)}, so its ratios say little about them`
+    lines.push('', `goals (set for n = ${int(GOALS_N)}${size}):`, '', goalsTable(goals))
+  }
   return lines.join('\n')
 }
 
-export function json(info: RunInfo, results: readonly Result[]): string {
-  return `${JSON.stringify({ ...info, results }, null, 2)}\n`
+// lsmkit ÷ each peer in every round, in the order of the rounds.
+function roundsTable(rounds: readonly Round[], peers: readonly string[]): string {
+  const lines = [
+    `| workload | ${peers.map((p) => `lsmkit ÷ ${p}, rounds 1–${rounds.length}`).join(' | ')} |`,
+    `|---|${peers.map(() => '---').join('|')}|`,
+  ]
+  for (const workload of workloadsOf(rounds.flat())) {
+    const cells = peers.map(
+      (p) =>
+        roundRatios(rounds, workload, p)
+          .map((r) => fixed(r, 2))
+          .join(', ') || '–',
+    )
+    lines.push(`| ${workload} | ${cells.join(' | ')} |`)
+  }
+  return lines.join('\n')
+}
+
+/**
+ * The JSON a run writes: its settings, `results` (each engine's median round per workload, the
+ * round itself in a run of one), `goals` (goals.ts), and with several rounds, `rounds`: every
+ * round's results.
+ */
+export function json(info: RunInfo, rounds: readonly Round[]): string {
+  const report = {
+    ...info,
+    results: medianResults(rounds),
+    goals: checkGoals(rounds),
+    ...(rounds.length > 1 ? { rounds } : {}),
+  }
+  return `${JSON.stringify(report, null, 2)}\n`
 }
 
 const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
 
-/** A horizontal bar per workload: lsmkit ÷ classic-level, with lines at 1× and 4×. */
-export function chart(info: RunInfo, results: readonly Result[]): string {
-  const rows = workloadsOf(results)
-    .map((w) => [w, ratio(results, w, 'classic-level')] as const)
+/**
+ * A horizontal bar per workload: lsmkit ÷ classic-level (the median over the rounds), with
+ * lines at 1× and 4×.
+ */
+export function chart(info: RunInfo, rounds: readonly Round[]): string {
+  const rows = workloadsOf(rounds.flat())
+    .map((w) => [w, ratio(rounds, w, 'classic-level')] as const)
     .filter(([, r]) => Number.isFinite(r))
   const label = 150
   const width = 460
@@ -86,7 +135,8 @@ export function chart(info: RunInfo, results: readonly Result[]): string {
   const x = (r: number) => label + (r / max) * width
   const height = top + rows.length * rowHeight + 30
   const heading = 'lsmkit ÷ classic-level (higher is better)'
-  const run = `${info.date}, n = ${info.n.toLocaleString('en-US')}, ${info.cpus} cores, Node ${info.node}; one run`
+  const runs = rounds.length === 1 ? 'one run' : `the median of ${rounds.length} rounds`
+  const run = `${info.date}, n = ${info.n.toLocaleString('en-US')}, ${info.cpus} cores, Node ${info.node}; ${runs}`
   const out = [
     `<svg xmlns="http://www.w3.org/2000/svg" role="img" width="${label + width + 70}" height="${height}" font-family="sans-serif" font-size="12">`,
     // The text a screen reader gives for the chart: its heading, run and every ratio.

@@ -47,6 +47,15 @@ describe('parseBenchArgs', () => {
     expect([...args.workloads]).toEqual(['readseq', 'fillseq'])
   })
 
+  it('runs one round unless --rounds asks for more', () => {
+    expect(parseBenchArgs([], ENGINES).rounds).toBe(1)
+    expect(parseBenchArgs(['--rounds', '3'], ENGINES).rounds).toBe(3)
+  })
+
+  it('rejects a round count that is not a positive integer with INVALID_OPTION', () => {
+    expect(codeOf(['--rounds', '0'])).toBe(ErrorCode.INVALID_OPTION)
+  })
+
   it('turns the chart off with --no-chart', () => {
     expect(parseBenchArgs(['--no-chart'], ENGINES).chart).toBe(false)
   })

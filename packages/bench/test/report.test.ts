@@ -13,6 +13,7 @@ const info: RunInfo = {
   valueSize: 100,
   batchSize: 1000,
   syncWriters: 64,
+  rounds: 1,
 }
 
 // `ops` operations in one second: ops/s is `ops`.
@@ -21,14 +22,23 @@ const row = (workload: string, engine: string, ops: number) => result(workload, 
 describe('chart', () => {
   it('gives screen readers a title with the run and every ratio', () => {
     const svg = chart(info, [
-      row('fillseq', 'lsmkit', 300),
-      row('fillseq', 'classic-level', 100),
-      row('readrandom', 'lsmkit', 50),
-      row('readrandom', 'classic-level', 100),
+      [
+        row('fillseq', 'lsmkit', 300),
+        row('fillseq', 'classic-level', 100),
+        row('readrandom', 'lsmkit', 50),
+        row('readrandom', 'classic-level', 100),
+      ],
     ])
     expect(svg).toMatch(/^<svg [^>]*role="img"/)
     const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1]
     expect(title).toContain('2026-11-30, n = 1,000')
     expect(title).toContain('fillseq 3.00×, readrandom 0.50×')
+  })
+
+  it('shows the median ratio of several rounds, and says so', () => {
+    const round = (ours: number) => [row('fillseq', 'lsmkit', ours), row('fillseq', 'classic-level', 100)]
+    const svg = chart({ ...info, rounds: 3 }, [round(300), round(500), round(400)])
+    const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1]
+    expect(title).toContain('the median of 3 rounds: fillseq 4.00×')
   })
 })
