@@ -91,12 +91,10 @@ function roundsTable(rounds: readonly Round[], peers: readonly string[]): string
     `|---|${peers.map(() => '---').join('|')}|`,
   ]
   for (const workload of workloadsOf(rounds.flat())) {
-    const cells = peers.map(
-      (p) =>
-        roundRatios(rounds, workload, p)
-          .map((r) => fixed(r, 2))
-          .join(', ') || '–',
-    )
+    const ratios = peers.map((p) => roundRatios(rounds, workload, p))
+    // A workload no peer ran (recovery) has no ratio to show.
+    if (ratios.every((r) => r.length === 0)) continue
+    const cells = ratios.map((r) => r.map((x) => fixed(x, 2)).join(', ') || '–')
     lines.push(`| ${workload} | ${cells.join(' | ')} |`)
   }
   return lines.join('\n')

@@ -35,8 +35,6 @@ interface Check {
   syncedWriteUs: number
 }
 
-// One reduced --quick run, shared by the tests below: it takes most of this file's time.
-let run: SpawnSyncReturns<string>
 interface GoalRow {
   workload: string
   target: number
@@ -44,33 +42,33 @@ interface GoalRow {
   met: boolean
 }
 
-let report: { results: Row[]; goals: GoalRow[]; machine?: { before: Check; after: Check } }
-beforeAll(() => {
+interface Report {
+  results: Row[]
+  goals: GoalRow[]
+  rounds?: Row[][]
+  machine?: { before: Check; after: Check }
+}
+
+// Runs the bench with `args` and --json into a directory of its own; fails unless it exits 0.
+function bench(args: string[]): { run: SpawnSyncReturns<string>; report: Report } {
   const dir = mkdtempSync(join(tmpdir(), 'lsmkit-bench-test-'))
   try {
     const out = join(dir, 'bench.json')
-    run = spawnSync(
-      process.execPath,
-      [
-        BENCH,
-        '--quick',
-        '--n',
-        '2000',
-        '--sync-n',
-        '100',
-        '--recovery-mib',
-        '1',
-        '--no-chart',
-        '--json',
-        out,
-      ],
-      { encoding: 'utf8' },
-    )
+    const run = spawnSync(process.execPath, [BENCH, ...args, '--no-chart', '--json', out], {
+      encoding: 'utf8',
+    })
     expect(run.status, run.stderr).toBe(0)
-    report = JSON.parse(readFileSync(out, 'utf8'))
+    return { run, report: JSON.parse(readFileSync(out, 'utf8')) }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
+}
+
+// One reduced --quick run, shared by the tests below: it takes most of this file's time.
+let run: SpawnSyncReturns<string>
+let report: Report
+beforeAll(() => {
+  ;({ run, report } = bench(['--quick', '--n', '2000', '--sync-n', '100', '--recovery-mib', '1']))
 }, 120_000)
 
 test('a reduced --quick run writes a result for every workload and engine', () => {
@@ -120,33 +118,23 @@ test('a run checks every speed goal, in its JSON and on stdout', () => {
 
 describe('a run of three rounds', () => {
   let rounds: SpawnSyncReturns<string>
-  let json: { rounds: Row[][]; results: Row[] }
+  let json: Report
   beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'lsmkit-bench-test-'))
-    try {
-      const out = join(dir, 'bench.json')
-      const args = [
-        '--engines',
-        'lsmkit,classic-level',
-        '--workloads',
-        'fillseq',
-        '--n',
-        '300',
-        '--rounds',
-        '3',
-      ]
-      rounds = spawnSync(process.execPath, [BENCH, ...args, '--no-chart', '--json', out], {
-        encoding: 'utf8',
-      })
-      expect(rounds.status, rounds.stderr).toBe(0)
-      json = JSON.parse(readFileSync(out, 'utf8'))
-    } finally {
-      rmSync(dir, { recursive: true, force: true })
-    }
+    const args = [
+      '--engines',
+      'lsmkit,classic-level',
+      '--workloads',
+      'fillseq',
+      '--n',
+      '300',
+      '--rounds',
+      '3',
+    ]
+    ;({ run: rounds, report: json } = bench(args))
   }, 60_000)
 
   test('writes every round, one result per engine for each workload, and the ratios of each round', () => {
-    expect(json.rounds.map((r) => r.map((x) => x.engine).sort())).toEqual(
+    expect(json.rounds?.map((r) => r.map((x) => x.engine).sort())).toEqual(
       Array(3).fill(['classic-level', 'lsmkit']),
     )
     expect(json.results.map((r) => r.engine).sort()).toEqual(['classic-level', 'lsmkit'])

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { chart, type RunInfo } from '../src/report.js'
+import { chart, type RunInfo, tables } from '../src/report.js'
 import { result } from '../src/workloads.js'
 
 const info: RunInfo = {
@@ -40,5 +40,20 @@ describe('chart', () => {
     const svg = chart({ ...info, rounds: 3 }, [round(300), round(500), round(400)])
     const title = /<title>([^<]*)<\/title>/.exec(svg)?.[1]
     expect(title).toContain('the median of 3 rounds: fillseq 4.00×')
+  })
+})
+
+describe('tables', () => {
+  const round = (ours: number) => [row('fillseq', 'lsmkit', ours), row('fillseq', 'classic-level', 100)]
+
+  it('lists the ratio of every round beside the median when there were several', () => {
+    const out = tables([round(300), round(500), round(400)], ['lsmkit', 'classic-level'], 1000)
+    expect(out).toContain('| fillseq | 3.00, 5.00, 4.00 |')
+  })
+
+  it('leaves a workload that no peer ran out of the per-round ratios', () => {
+    const last = [...round(400), row('recovery', 'lsmkit', 5)]
+    const out = tables([round(300), last], ['lsmkit', 'classic-level'], 1000)
+    expect(out).not.toContain('| recovery | – |')
   })
 })
