@@ -49,8 +49,11 @@ export function ratio(rounds: readonly Round[], workload: string, engine: string
 export function tables(rounds: readonly Round[], engines: readonly string[], n: number): string {
   const results = medianResults(rounds)
   const peers = engines.filter((e) => e !== 'lsmkit')
+  // With several rounds, a ratio is the median of the rounds' own ratios, which need not be
+  // the quotient of the two median rounds shown beside it.
+  const of = rounds.length > 1 ? ', median of the rounds' : ''
   const lines = [
-    `| workload | ${engines.map((e) => `${e} ops/s`).join(' | ')} | ${peers.map((p) => `lsmkit ÷ ${p}`).join(' | ')} |`,
+    `| workload | ${engines.map((e) => `${e} ops/s`).join(' | ')} | ${peers.map((p) => `lsmkit ÷ ${p}${of}`).join(' | ')} |`,
     `|---|${engines.map(() => '---:').join('|')}|${peers.map(() => '---:').join('|')}|`,
   ]
   for (const workload of workloadsOf(results)) {

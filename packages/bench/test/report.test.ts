@@ -51,6 +51,11 @@ describe('tables', () => {
     expect(out).toContain('| fillseq | 3.00, 5.00, 4.00 |')
   })
 
+  it('heads the ratios of several rounds as their median', () => {
+    const out = tables([round(300), round(500), round(400)], ['lsmkit', 'classic-level'], 1000)
+    expect(out).toContain('| lsmkit ÷ classic-level, median of the rounds |')
+  })
+
   it('leaves a workload that no peer ran out of the per-round ratios', () => {
     const last = [...round(400), row('recovery', 'lsmkit', 5)]
     const out = tables([round(300), last], ['lsmkit', 'classic-level'], 1000)
