@@ -26,8 +26,8 @@ export function median(values: readonly number[]): number {
   return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2
 }
 
-/** The result of `engine` on `workload` in `round`, or undefined when it did not run there. */
-export function find(round: Round, workload: string, engine: string): Result | undefined {
+// The result of `engine` on `workload` in `round`, or undefined when it did not run there.
+function find(round: Round, workload: string, engine: string): Result | undefined {
   return round.find((r) => r.workload === workload && r.engine === engine)
 }
 
@@ -54,7 +54,7 @@ export function roundRatios(
 /**
  * One result per engine and workload: the one with the median time per operation over the
  * rounds (with an even count, the slower of the two middle ones), so every figure shown was
- * measured as it stands. In the order of the first round.
+ * measured as it stands. In the order each first appears, round by round.
  */
 export function medianResults(rounds: readonly Round[]): Result[] {
   const out: Result[] = []
