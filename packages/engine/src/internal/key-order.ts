@@ -15,11 +15,20 @@
 // buckets costs more than comparing.
 const SMALL = 24
 
+// The keys being sorted, as keyOrder() takes them, in one value so that its helpers take one
+// parameter for them.
+interface PackedKeys {
+  readonly keys: Uint8Array
+  readonly starts: Int32Array
+  readonly lengths: Int32Array
+}
+
 /**
  * The numbers of keys `0 .. starts.length - 1` in bytewise key order (a prefix first), where
  * key `i` is `keys[starts[i] .. starts[i] + lengths[i])`. REQUIRES: the keys are distinct.
  */
 export function keyOrder(keys: Uint8Array, starts: Int32Array, lengths: Int32Array): Int32Array {
+  const packed: PackedKeys = { keys, starts, lengths }
   const n = starts.length
   const order = new Int32Array(n)
   for (let i = 0; i < n; i++) order[i] = i
@@ -39,7 +48,7 @@ export function keyOrder(keys: Uint8Array, starts: Int32Array, lengths: Int32Arr
     const from = groups.pop()!
     for (;;) {
       if (to - from <= SMALL) {
-        insertionSort(keys, starts, lengths, order, from, to, depth)
+        insertionSort(packed, order, from, to, depth)
         break
       }
       counts.fill(0)
@@ -58,7 +67,7 @@ export function keyOrder(keys: Uint8Array, starts: Int32Array, lengths: Int32Arr
       if (largest === to - from) {
         // (Unless they all end here, which only keys given twice can: leave those as they are.)
         if (counts[1] === to - from) break
-        depth = sharedUpTo(keys, starts, lengths, order, from, to, depth + 1)
+        depth = sharedUpTo(packed, order, from, to, depth + 1)
         continue
       }
       // Now counts[b] becomes where bucket b starts; as keys are placed, where it ends.
@@ -83,15 +92,8 @@ export function keyOrder(keys: Uint8Array, starts: Int32Array, lengths: Int32Arr
 // Where the keys of order[from, to), which agree before byte `depth`, first differ: the first
 // byte at which two of them differ or one of them ends. Distinct keys make it at most the
 // longest key's length.
-function sharedUpTo(
-  keys: Uint8Array,
-  starts: Int32Array,
-  lengths: Int32Array,
-  order: Int32Array,
-  from: number,
-  to: number,
-  depth: number,
-): number {
+function sharedUpTo(packed: PackedKeys, order: Int32Array, from: number, to: number, depth: number): number {
+  const { keys, starts, lengths } = packed
   const first = order[from]!
   const firstStart = starts[first]!
   let end = lengths[first]!
@@ -107,15 +109,8 @@ function sharedUpTo(
 }
 
 // Sorts order[from, to) by key, comparing from byte `depth` on (the keys agree before it).
-function insertionSort(
-  keys: Uint8Array,
-  starts: Int32Array,
-  lengths: Int32Array,
-  order: Int32Array,
-  from: number,
-  to: number,
-  depth: number,
-): void {
+function insertionSort(packed: PackedKeys, order: Int32Array, from: number, to: number, depth: number): void {
+  const { keys, starts, lengths } = packed
   for (let i = from + 1; i < to; i++) {
     const key = order[i]!
     let j = i
